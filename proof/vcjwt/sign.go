@@ -1,0 +1,184 @@
+package vcjwt
+
+import (
+	"bytes"
+	"crypto"
+	"crypto/ecdsa"
+	"crypto/ed25519"
+	"crypto/elliptic"
+	"crypto/rsa"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/lestrrat-go/jwx/v2/jwa"
+	"github.com/lestrrat-go/jwx/v2/jwk"
+	"github.com/lestrrat-go/jwx/v2/jws"
+
+	"github.com/obadge/obadge/keys"
+	"github.com/obadge/obadge/proof"
+)
+
+// ErrNoKeyReference: Sign would produce a token with neither kid nor jwk, which OB
+// forbids (the signer has no KeyID, SignOptions.KeyID is empty and EmbedJWK is off).
+var ErrNoKeyReference = errors.New("vcjwt: no kid and no embedded jwk")
+
+// minRSABits is the smallest RSA modulus accepted for RS256 (NIST SP 800-131A).
+const minRSABits = 2048
+
+// registeredClaims are the JWT claim names (RFC 7519 §4.1) Verify strips from a VCDM
+// 2.0 payload, plus vc and vp, which must not be members of a 2.0 credential.
+var registeredClaims = map[string]bool{
+	"iss": true, "sub": true, "aud": true, "exp": true, "nbf": true, "iat": true, "jti": true,
+}
+
+// signatureAlgorithm maps the accepted JOSE alg names to jwx's constants; everything
+// else (none, HS*, PS*, ES384, ...) is refused.
+func signatureAlgorithm(alg string) (jwa.SignatureAlgorithm, bool) {
+	switch alg {
+	case keys.AlgEdDSA:
+		return jwa.EdDSA, true
+	case keys.AlgES256:
+		return jwa.ES256, true
+	case keys.AlgRS256:
+		return jwa.RS256, true
+	}
+	return "", false
+}
+
+// checkKeyForAlg refuses a public key whose type does not fit alg.
+func checkKeyForAlg(alg string, pub crypto.PublicKey) error {
+	ok := false
+	switch k := pub.(type) {
+	case ed25519.PublicKey:
+		ok = alg == keys.AlgEdDSA && len(k) == ed25519.PublicKeySize
+	case *ecdsa.PublicKey:
+		ok = alg == keys.AlgES256 && k != nil && k.Curve == elliptic.P256()
+	case *rsa.PublicKey:
+		if alg == keys.AlgRS256 && k != nil && k.N != nil {
+			if k.N.BitLen() < minRSABits {
+				return fmt.Errorf("%w: RSA key of %d bits (minimum %d)", proof.ErrAlgorithmRefused, k.N.BitLen(), minRSABits)
+			}
+			ok = true
+		}
+	}
+	if !ok {
+		return fmt.Errorf("%w: alg %q with a %T key", proof.ErrAlgorithmRefused, alg, pub)
+	}
+	return nil
+}
+
+// Sign returns the compact VC-JWT of credential, a VCDM 2.0 OB credential JSON
+// object, signed by s: the payload is the credential's own members (whitespace
+// removed, nothing else changed) followed by the iss, jti, nbf, sub (when the subject
+// has an id) and exp (when validUntil is present) claims. See the package doc.
+func Sign(credential []byte, s keys.Signer, opts SignOptions) (string, error) {
+	if s == nil {
+		return "", fmt.Errorf("vcjwt: nil signer: %w", keys.ErrInvalidKey)
+	}
+	alg := s.Algorithm()
+	jalg, ok := signatureAlgorithm(alg)
+	if !ok {
+		return "", fmt.Errorf("%w: signer algorithm %q", proof.ErrAlgorithmRefused, alg)
+	}
+	pub := s.Public()
+	if err := checkKeyForAlg(alg, pub); err != nil {
+		return "", err
+	}
+	kid := opts.KeyID
+	if kid == "" {
+		kid = s.KeyID()
+	}
+	if kid == "" && !opts.EmbedJWK {
+		return "", ErrNoKeyReference
+	}
+
+	payload, err := signingPayload(credential)
+	if err != nil {
+		return "", err
+	}
+
+	hdr := jws.NewHeaders()
+	if kid != "" {
+		if err := hdr.Set(jws.KeyIDKey, kid); err != nil {
+			return "", fmt.Errorf("vcjwt: kid header: %w", err)
+		}
+	}
+	if err := hdr.Set(jws.TypeKey, "JWT"); err != nil {
+		return "", fmt.Errorf("vcjwt: typ header: %w", err)
+	}
+	if opts.EmbedJWK {
+		k, err := jwk.FromRaw(pub)
+		if err != nil {
+			return "", fmt.Errorf("vcjwt: public JWK: %w", err)
+		}
+		if err := hdr.Set(jws.JWKKey, k); err != nil {
+			return "", fmt.Errorf("vcjwt: jwk header: %w", err)
+		}
+	}
+	tok, err := jws.Sign(payload, jws.WithKey(jalg, s, jws.WithProtectedHeaders(hdr)))
+	if err != nil {
+		return "", fmt.Errorf("vcjwt: sign: %w", err)
+	}
+	return string(tok), nil
+}
+
+// signingPayload builds the JWT payload from the credential.
+func signingPayload(credential []byte) ([]byte, error) {
+	var buf bytes.Buffer
+	if err := json.Compact(&buf, credential); err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrInvalidCredential, err)
+	}
+	compact := buf.Bytes()
+	obj, err := parseObject(compact)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrInvalidCredential, err)
+	}
+	for _, m := range obj.members {
+		if registeredClaims[m.name] || m.name == "vc" || m.name == "vp" {
+			return nil, fmt.Errorf("%w: member %q is a JWT claim name", ErrInvalidCredential, m.name)
+		}
+	}
+	ctxRaw, _ := obj.get("@context")
+	if c, _ := firstContext(ctxRaw); c != ContextV2 {
+		return nil, fmt.Errorf("%w: @context[0] is %q, want %q (only VCDM 2.0 is issued)", ErrInvalidCredential, c, ContextV2)
+	}
+	f, err := credentialFields(obj, Version2)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrInvalidCredential, err)
+	}
+	if f.validFrom.IsZero() {
+		return nil, fmt.Errorf("%w: validFrom is required", ErrInvalidCredential)
+	}
+	if !f.validUntil.IsZero() && f.validUntil.Unix() <= f.validFrom.Unix() {
+		return nil, fmt.Errorf("%w: validUntil is not after validFrom", ErrInvalidCredential)
+	}
+
+	out := make([]byte, 0, len(compact)+256)
+	out = append(out, compact[:len(compact)-1]...)
+	if len(obj.members) > 0 {
+		out = append(out, ',')
+	}
+	out = appendClaim(out, "iss", f.issuer)
+	out = append(out, ',')
+	out = appendClaim(out, "jti", f.id)
+	out = append(out, `,"nbf":`...)
+	out = fmt.Appendf(out, "%d", f.validFrom.Unix())
+	if len(f.subjects) > 0 {
+		out = append(out, ',')
+		out = appendClaim(out, "sub", f.subjects[0])
+	}
+	if !f.validUntil.IsZero() {
+		out = append(out, `,"exp":`...)
+		out = fmt.Appendf(out, "%d", f.validUntil.Unix())
+	}
+	return append(out, '}'), nil
+}
+
+func appendClaim(out []byte, name, value string) []byte {
+	v, _ := json.Marshal(value) // a string always marshals
+	out = append(out, '"')
+	out = append(out, name...)
+	out = append(out, `":`...)
+	return append(out, v...)
+}
