@@ -9,6 +9,7 @@ import (
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/x509"
+	"encoding/asn1"
 	"fmt"
 	"io"
 	"log/slog"
@@ -277,6 +278,10 @@ func MarshalPrivateKey(s Signer) ([]byte, error) {
 func ParsePrivateKey(der []byte, keyID string) (Signer, error) {
 	if len(der) == 0 || len(der) > MaxPrivateKeyDER {
 		return nil, fmt.Errorf("%w: PKCS#8 input of %d bytes (limit %d)", ErrInvalidKey, len(der), MaxPrivateKeyDER)
+	}
+	var outer asn1.RawValue
+	if rest, err := asn1.Unmarshal(der, &outer); err != nil || len(rest) != 0 {
+		return nil, fmt.Errorf("%w: PKCS#8 input is not exactly one DER value", ErrInvalidKey)
 	}
 	key, err := x509.ParsePKCS8PrivateKey(der)
 	if err != nil {
