@@ -3,16 +3,11 @@ package vcjwt
 import (
 	"bytes"
 	"crypto"
-	"crypto/ecdsa"
-	"crypto/ed25519"
-	"crypto/elliptic"
-	"crypto/rsa"
 	"encoding/json"
 	"errors"
 	"fmt"
 
 	"github.com/lestrrat-go/jwx/v2/jwa"
-	"github.com/lestrrat-go/jwx/v2/jwk"
 	"github.com/lestrrat-go/jwx/v2/jws"
 
 	"github.com/obadge/obadge/keys"
@@ -22,9 +17,6 @@ import (
 // ErrNoKeyReference: Sign would produce a token with neither kid nor jwk, which OB
 // forbids (the signer has no KeyID, SignOptions.KeyID is empty and EmbedJWK is off).
 var ErrNoKeyReference = errors.New("vcjwt: no kid and no embedded jwk")
-
-// minRSABits is the smallest RSA modulus accepted for RS256 (NIST SP 800-131A).
-const minRSABits = 2048
 
 // registeredClaims are the JWT claim names (RFC 7519 §4.1) Verify strips from a VCDM
 // 2.0 payload, plus vc and vp, which must not be members of a 2.0 credential.
@@ -46,24 +38,15 @@ func signatureAlgorithm(alg string) (jwa.SignatureAlgorithm, bool) {
 	return "", false
 }
 
-// checkKeyForAlg refuses a public key whose type does not fit alg.
+// checkKeyForAlg refuses a public key whose type or size does not fit alg: Ed25519
+// for EdDSA, P-256 for ES256, RSA of keys.MinRSABits to keys.MaxRSABits for RS256.
 func checkKeyForAlg(alg string, pub crypto.PublicKey) error {
-	ok := false
-	switch k := pub.(type) {
-	case ed25519.PublicKey:
-		ok = alg == keys.AlgEdDSA && len(k) == ed25519.PublicKeySize
-	case *ecdsa.PublicKey:
-		ok = alg == keys.AlgES256 && k != nil && k.Curve == elliptic.P256()
-	case *rsa.PublicKey:
-		if alg == keys.AlgRS256 && k != nil && k.N != nil {
-			if k.N.BitLen() < minRSABits {
-				return fmt.Errorf("%w: RSA key of %d bits (minimum %d)", proof.ErrAlgorithmRefused, k.N.BitLen(), minRSABits)
-			}
-			ok = true
-		}
+	keyAlg, err := keys.PublicKeyAlgorithm(pub)
+	if err != nil {
+		return fmt.Errorf("%w: alg %q: %w", proof.ErrAlgorithmRefused, alg, err)
 	}
-	if !ok {
-		return fmt.Errorf("%w: alg %q with a %T key", proof.ErrAlgorithmRefused, alg, pub)
+	if keyAlg != alg {
+		return fmt.Errorf("%w: alg %q with a %s key", proof.ErrAlgorithmRefused, alg, keyAlg)
 	}
 	return nil
 }
@@ -108,7 +91,7 @@ func Sign(credential []byte, s keys.Signer, opts SignOptions) (string, error) {
 		return "", fmt.Errorf("vcjwt: typ header: %w", err)
 	}
 	if opts.EmbedJWK {
-		k, err := jwk.FromRaw(pub)
+		k, err := keys.JWKFromPublicKey(pub, "")
 		if err != nil {
 			return "", fmt.Errorf("vcjwt: public JWK: %w", err)
 		}
@@ -146,6 +129,12 @@ func signingPayload(credential []byte) ([]byte, error) {
 	f, err := credentialFields(obj, Version2)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrInvalidCredential, err)
+	}
+	if f.id == "" {
+		return nil, fmt.Errorf("%w: id is required", ErrInvalidCredential)
+	}
+	if f.issuer == "" {
+		return nil, fmt.Errorf("%w: issuer id is required", ErrInvalidCredential)
 	}
 	if f.validFrom.IsZero() {
 		return nil, fmt.Errorf("%w: validFrom is required", ErrInvalidCredential)
