@@ -131,6 +131,10 @@ type Client struct {
 	// port despite the policy, so that redirects from a test server to private
 	// addresses can be shown to be refused on the real dial path.
 	allowAddr func(netip.AddrPort) bool
+	// dialGuard, set only by this package's tests, sees every address just before
+	// it is dialed; the tests use it to guarantee that a regression in the checks
+	// can never make them send a packet beyond loopback.
+	dialGuard func(netip.AddrPort) error
 }
 
 // New returns a Client enforcing p (zero fields take the defaults).
@@ -360,7 +364,13 @@ func (c *Client) dialContext(ctx context.Context, network, addr string) (net.Con
 	d := &net.Dialer{Timeout: c.policy.Timeout, Control: c.control}
 	var firstErr error
 	for _, ip := range ips {
-		conn, err := d.DialContext(ctx, network, netip.AddrPortFrom(ip.Unmap(), uint16(port)).String())
+		ap := netip.AddrPortFrom(ip.Unmap(), uint16(port))
+		if c.dialGuard != nil {
+			if err := c.dialGuard(ap); err != nil {
+				return nil, err
+			}
+		}
+		conn, err := d.DialContext(ctx, network, ap.String())
 		if err == nil {
 			return conn, nil
 		}
