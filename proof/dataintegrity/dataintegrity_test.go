@@ -146,11 +146,11 @@ func TestOBVector(t *testing.T) {
 			SecretKeyMultibase string
 			VerificationMethod string
 		}
-		ProofOptions struct{ Created string }
-		DocumentHashHex    string
-		ProofHashHex       string
-		SignatureHex       string
-		ProofValue         string
+		ProofOptions    struct{ Created string }
+		DocumentHashHex string
+		ProofHashHex    string
+		SignatureHex    string
+		ProofValue      string
 	}
 	if err := json.Unmarshal(testutil.ReadShared(t, append(dir, "vector.json")...), &v); err != nil {
 		t.Fatal(err)
@@ -290,7 +290,9 @@ func TestSignVerifyTamper(t *testing.T) {
 		wantErr error
 	}{
 		{"field changed", func(d string) string { return strings.Replace(d, "Guided Reading", "Guided Writing", 1) }, nil, proof.ErrInvalidSignature},
-		{"date changed", func(d string) string { return strings.Replace(d, "2026-01-01T00:00:00Z\",\n  \"credentialSubject", "2025-01-01T00:00:00Z\",\n  \"credentialSubject", 1) }, nil, proof.ErrInvalidSignature},
+		{"date changed", func(d string) string {
+			return strings.Replace(d, "2026-01-01T00:00:00Z\",\n  \"credentialSubject", "2025-01-01T00:00:00Z\",\n  \"credentialSubject", 1)
+		}, nil, proof.ErrInvalidSignature},
 		{"proof value changed", func(d string) string {
 			i := strings.Index(d, `"proofValue":"z`) + len(`"proofValue":"z`)
 			c := "2"
@@ -303,8 +305,12 @@ func TestSignVerifyTamper(t *testing.T) {
 			return strings.Replace(d, `"created":"2026-01-01T00:00:00Z"`, `"created":"2026-01-02T00:00:00Z"`, 1)
 		}, nil, proof.ErrInvalidSignature},
 		{"other key named", func(d string) string { return strings.ReplaceAll(d, "#"+mb, "#"+otherMB) }, nil, proof.ErrKeyNotAuthorized},
-		{"undefined field added", func(d string) string { return strings.Replace(d, `"name": "Reading Workshop",`, `"name": "Reading Workshop", "bonus": 100,`, 1) }, nil, proof.ErrDataLoss},
-		{"undefined type added", func(d string) string { return strings.Replace(d, `"OpenBadgeCredential"]`, `"OpenBadgeCredential", "LicenseCredential"]`, 1) }, nil, proof.ErrDataLoss},
+		{"undefined field added", func(d string) string {
+			return strings.Replace(d, `"name": "Reading Workshop",`, `"name": "Reading Workshop", "bonus": 100,`, 1)
+		}, nil, proof.ErrDataLoss},
+		{"undefined type added", func(d string) string {
+			return strings.Replace(d, `"OpenBadgeCredential"]`, `"OpenBadgeCredential", "LicenseCredential"]`, 1)
+		}, nil, proof.ErrDataLoss},
 		{"relative subject id", func(d string) string { return strings.Replace(d, `"did:example:teacher"`, `"teacher 1"`, 1) }, nil, proof.ErrDataLoss},
 		{"unknown context", func(d string) string {
 			return strings.Replace(d, `"https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"]`, `"https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json", "https://evil.example/ctx.json"]`, 1)
@@ -321,7 +327,9 @@ func TestSignVerifyTamper(t *testing.T) {
 		{"issuer not controller", nil, func(o *dataintegrity.VerifyOptions) { o.Controller = "https://other.example/issuers/2" }, proof.ErrKeyNotAuthorized},
 		{"challenge required", nil, func(o *dataintegrity.VerifyOptions) { o.Challenge = "abc" }, proof.ErrInvalidChallenge},
 		{"domain required", nil, func(o *dataintegrity.VerifyOptions) { o.Domain = "verifier.example" }, proof.ErrInvalidDomain},
-		{"duplicate key", func(d string) string { return strings.Replace(d, `"name": "Reading Workshop",`, `"name": "Reading Workshop", "name": "x",`, 1) }, nil, proof.ErrMalformedProof},
+		{"duplicate key", func(d string) string {
+			return strings.Replace(d, `"name": "Reading Workshop",`, `"name": "Reading Workshop", "name": "x",`, 1)
+		}, nil, proof.ErrMalformedProof},
 		{"proof removed", func(d string) string { return string(unsigned) }, nil, proof.ErrMalformedProof},
 	}
 	for _, tt := range tests {
