@@ -1,0 +1,295 @@
+package schema
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"reflect"
+	"sort"
+	"strings"
+	"sync"
+)
+
+// OneOrMany holds a property the spec types as 0..* or 1..*: in compacted JSON-LD a
+// single value may appear without its array. It unmarshals a single value or an array
+// and always marshals as an array (the form the strict OB JSON Schemas require).
+// Add omitempty to the field tag to leave an empty one out.
+type OneOrMany[T any] []T
+
+// UnmarshalJSON accepts a JSON array of T, a single T, or null (no values).
+func (o *OneOrMany[T]) UnmarshalJSON(b []byte) error {
+	b = bytes.TrimSpace(b)
+	switch {
+	case bytes.Equal(b, []byte("null")):
+		*o = nil
+		return nil
+	case len(b) > 0 && b[0] == '[':
+		var s []T
+		if err := json.Unmarshal(b, &s); err != nil {
+			return err
+		}
+		*o = s
+		return nil
+	default:
+		var v T
+		if err := json.Unmarshal(b, &v); err != nil {
+			return err
+		}
+		*o = OneOrMany[T]{v}
+		return nil
+	}
+}
+
+// MarshalJSON writes the values as a JSON array.
+func (o OneOrMany[T]) MarshalJSON() ([]byte, error) {
+	if o == nil {
+		return []byte("[]"), nil
+	}
+	return json.Marshal([]T(o))
+}
+
+// First returns the first value, or the zero T when there is none.
+func (o OneOrMany[T]) First() T {
+	var zero T
+	if len(o) == 0 {
+		return zero
+	}
+	return o[0]
+}
+
+// OneOrArray holds a property that is a single object in Open Badges but may be an
+// array in the VC Data Model (credentialStatus, refreshService). It unmarshals either
+// form and marshals one value as an object, several as an array.
+type OneOrArray[T any] []T
+
+// UnmarshalJSON accepts a JSON array of T, a single T, or null.
+func (o *OneOrArray[T]) UnmarshalJSON(b []byte) error {
+	var m OneOrMany[T]
+	if err := m.UnmarshalJSON(b); err != nil {
+		return err
+	}
+	*o = OneOrArray[T](m)
+	return nil
+}
+
+// MarshalJSON writes a single value as itself and more than one as an array.
+func (o OneOrArray[T]) MarshalJSON() ([]byte, error) {
+	if len(o) == 1 {
+		return json.Marshal(o[0])
+	}
+	return OneOrMany[T](o).MarshalJSON()
+}
+
+// ContextEntry is one @context entry: a context URL or an embedded context object.
+type ContextEntry struct {
+	// URL is set for a string entry.
+	URL string
+	// Object holds the JSON of an embedded context object, verbatim.
+	Object json.RawMessage
+}
+
+// UnmarshalJSON accepts a string or an object.
+func (c *ContextEntry) UnmarshalJSON(b []byte) error {
+	b = bytes.TrimSpace(b)
+	switch {
+	case len(b) > 0 && b[0] == '"':
+		*c = ContextEntry{}
+		return json.Unmarshal(b, &c.URL)
+	case len(b) > 0 && b[0] == '{':
+		*c = ContextEntry{Object: append(json.RawMessage(nil), b...)}
+		return nil
+	default:
+		return fmt.Errorf("schema: @context entry must be a URL string or an object, got %.20s", b)
+	}
+}
+
+// MarshalJSON writes the URL string or the object.
+func (c ContextEntry) MarshalJSON() ([]byte, error) {
+	if c.Object != nil {
+		return json.Marshal(c.Object)
+	}
+	return json.Marshal(c.URL)
+}
+
+// Contexts builds a @context value from URLs.
+func Contexts(urls ...string) OneOrMany[ContextEntry] {
+	out := make(OneOrMany[ContextEntry], len(urls))
+	for i, u := range urls {
+		out[i] = ContextEntry{URL: u}
+	}
+	return out
+}
+
+// ProfileRef is the value of issuer (and other ProfileRef properties): either the
+// URI of a Profile or an embedded Profile object. It marshals back in the form it
+// has: the object when Profile is set, the string otherwise.
+type ProfileRef struct {
+	// ID is the issuer id; for an embedded Profile it equals Profile.ID.
+	ID string
+	// Profile is the embedded Profile, nil for the URI form.
+	Profile *Profile
+}
+
+// IsZero reports whether the reference is empty (for omitzero).
+func (p ProfileRef) IsZero() bool { return p.ID == "" && p.Profile == nil }
+
+// UnmarshalJSON accepts a string or a Profile object.
+func (p *ProfileRef) UnmarshalJSON(b []byte) error {
+	b = bytes.TrimSpace(b)
+	*p = ProfileRef{}
+	if len(b) > 0 && b[0] == '"' {
+		return json.Unmarshal(b, &p.ID)
+	}
+	if len(b) > 0 && b[0] == '{' {
+		var prof Profile
+		if err := json.Unmarshal(b, &prof); err != nil {
+			return err
+		}
+		p.Profile, p.ID = &prof, prof.ID
+		return nil
+	}
+	return fmt.Errorf("schema: profile reference must be a URI string or a Profile object, got %.20s", b)
+}
+
+// MarshalJSON writes the Profile object when there is one, the URI otherwise.
+func (p ProfileRef) MarshalJSON() ([]byte, error) {
+	if p.Profile != nil {
+		return json.Marshal(p.Profile)
+	}
+	return json.Marshal(p.ID)
+}
+
+// knownKeys caches, per struct type, the JSON member names its fields take.
+var knownKeys sync.Map // reflect.Type -> map[string]bool
+
+func fieldNames(t reflect.Type) map[string]bool {
+	if v, ok := knownKeys.Load(t); ok {
+		return v.(map[string]bool)
+	}
+	names := map[string]bool{}
+	var collect func(reflect.Type)
+	collect = func(t reflect.Type) {
+		for i := 0; i < t.NumField(); i++ {
+			f := t.Field(i)
+			tag := f.Tag.Get("json")
+			name, _, _ := strings.Cut(tag, ",")
+			if name == "-" {
+				continue
+			}
+			if f.Anonymous && name == "" && f.Type.Kind() == reflect.Struct {
+				collect(f.Type)
+				continue
+			}
+			if !f.IsExported() {
+				continue
+			}
+			if name == "" {
+				name = f.Name
+			}
+			names[name] = true
+		}
+	}
+	collect(t)
+	knownKeys.Store(t, names)
+	return names
+}
+
+// unmarshalExtra decodes the JSON object b into plain (a pointer to a method-less
+// copy of a struct type) and stores the members no field takes into extra. Only
+// exact member names reach the fields: encoding/json would otherwise match names
+// case-insensitively and "ID" would both fill ID and stay in Extra.
+func unmarshalExtra(b []byte, plain any, extra *map[string]json.RawMessage) error {
+	b = bytes.TrimSpace(b)
+	if bytes.Equal(b, []byte("null")) {
+		return nil // the encoding/json convention for Unmarshalers
+	}
+	if len(b) == 0 || b[0] != '{' {
+		return &json.UnmarshalTypeError{Value: jsonKind(b), Type: reflect.TypeOf(plain).Elem()}
+	}
+	var all map[string]json.RawMessage
+	if err := json.Unmarshal(b, &all); err != nil {
+		return err
+	}
+	known := fieldNames(reflect.TypeOf(plain).Elem())
+	var rest map[string]json.RawMessage
+	for k, v := range all {
+		if !known[k] {
+			if rest == nil {
+				rest = map[string]json.RawMessage{}
+			}
+			rest[k] = v
+			delete(all, k)
+		}
+	}
+	if rest != nil {
+		var err error
+		if b, err = json.Marshal(all); err != nil {
+			return err
+		}
+	}
+	if err := json.Unmarshal(b, plain); err != nil {
+		return err
+	}
+	*extra = rest
+	return nil
+}
+
+// marshalExtra marshals plain and appends the members of extra, sorted by name.
+// A member of extra that a field already writes is skipped: fields win.
+func marshalExtra(plain any, extra map[string]json.RawMessage) ([]byte, error) {
+	b, err := json.Marshal(plain)
+	if err != nil || len(extra) == 0 {
+		return b, err
+	}
+	known := fieldNames(reflect.TypeOf(plain).Elem())
+	keys := make([]string, 0, len(extra))
+	for k := range extra {
+		if !known[k] {
+			keys = append(keys, k)
+		}
+	}
+	sort.Strings(keys)
+	if len(keys) == 0 {
+		return b, nil
+	}
+	var buf bytes.Buffer
+	buf.Grow(len(b) + 64*len(keys))
+	buf.Write(b[:len(b)-1]) // drop the closing brace
+	first := len(b) == 2    // "{}"
+	for _, k := range keys {
+		v := extra[k]
+		if !json.Valid(v) {
+			return nil, fmt.Errorf("schema: extension member %q is not valid JSON", k)
+		}
+		if !first {
+			buf.WriteByte(',')
+		}
+		first = false
+		kb, _ := json.Marshal(k)
+		buf.Write(kb)
+		buf.WriteByte(':')
+		if err := json.Compact(&buf, v); err != nil {
+			return nil, err
+		}
+	}
+	buf.WriteByte('}')
+	return buf.Bytes(), nil
+}
+
+func jsonKind(b []byte) string {
+	if len(b) == 0 {
+		return "nothing"
+	}
+	switch b[0] {
+	case '"':
+		return "string"
+	case '[':
+		return "array"
+	case 't', 'f':
+		return "bool"
+	case 'n':
+		return "null"
+	default:
+		return "number"
+	}
+}
