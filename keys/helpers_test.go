@@ -6,6 +6,7 @@ import (
 	"crypto/rand"
 	"crypto/rsa"
 	"encoding/hex"
+	"encoding/base64"
 	"encoding/json"
 	"sync"
 	"testing"
@@ -90,4 +91,9 @@ func readDIKeyPair(t *testing.T) diKeyPair {
 		t.Fatal("keyPair.json: members missing")
 	}
 	return kp
+}
+
+func jwkXFromHex(t testing.TB, h string) string {
+	t.Helper()
+	return base64.RawURLEncoding.EncodeToString(mustHex(t, h))
 }
