@@ -1,0 +1,713 @@
+package rdfc
+
+import (
+	"bytes"
+	"crypto"
+	"crypto/sha256"
+	"crypto/sha512"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"hash"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/piprate/json-gold/ld"
+
+	"github.com/obadge/obadge/proof"
+)
+
+// Errors callers match with errors.Is. Each wraps proof.ErrCanonicalization.
+var (
+	// ErrWorkLimit: the dataset needs more Hash N-Degree Quads work than
+	// Options.MaxWork allows (a poison graph). The error returned is a
+	// *WorkLimitError, which also carries the figures.
+	ErrWorkLimit = fmt.Errorf("rdfc: work limit exceeded: %w", proof.ErrCanonicalization)
+	// ErrUnsupportedHash: Options.Hash is neither SHA-256 nor SHA-384.
+	ErrUnsupportedHash = fmt.Errorf("rdfc: unsupported hash algorithm: %w", proof.ErrCanonicalization)
+	// ErrInvalidDataset: the dataset holds something that is not RDF (a blank node
+	// or literal predicate, a literal subject, a missing term).
+	ErrInvalidDataset = fmt.Errorf("rdfc: invalid dataset: %w", proof.ErrCanonicalization)
+)
+
+// DefaultWorkFactor is the work allowed per non-unique blank node when
+// Options.MaxWork is zero.
+const DefaultWorkFactor = 32
+
+// DefaultMinWork is the least work allowed when Options.MaxWork is zero, so that
+// small datasets with some symmetry always canonicalize. The hardest approved
+// tests of the W3C suite (the "evil" poison graphs 044 to 046, 12 blank nodes)
+// need 3,348; a ten-node clique spends it in about 15 ms.
+const DefaultMinWork = 16384
+
+// DefaultMaxWork returns the work limit used when Options.MaxWork is zero for a
+// dataset with nonUnique blank nodes whose first degree hash is shared (the only
+// ones the Hash N-Degree Quads algorithm runs for): DefaultWorkFactor per such
+// node, at least DefaultMinWork.
+func DefaultMaxWork(nonUnique int) int {
+	return max(DefaultMinWork, DefaultWorkFactor*nonUnique)
+}
+
+// Options tune Canonicalize. The zero value is RDFC-1.0 with SHA-256 and the
+// default work limit.
+type Options struct {
+	// Hash is the hash algorithm of the canonicalization: zero or crypto.SHA256
+	// (the default of RDFC-1.0), or crypto.SHA384.
+	Hash crypto.Hash
+	// MaxWork bounds the work of the Hash N-Degree Quads algorithm: one unit per
+	// call and one per permutation of related blank nodes examined. Zero means
+	// DefaultMaxWork(number of blank nodes with a shared first degree hash); a
+	// negative value means no work at all (any dataset that needs the N-degree
+	// algorithm is refused).
+	MaxWork int
+	// JSONGoldEscaping writes literals as json-gold v0.9.1 does (only \t \n \r \"
+	// and \\ escaped) instead of the RDFC-1.0 canonical form. Use it only to check
+	// signatures made with json-gold over literals holding control characters.
+	JSONGoldEscaping bool
+}
+
+// Result is a canonicalized dataset.
+type Result struct {
+	// NQuads is the canonical N-Quads document: one line per quad, each ending in
+	// "\n", sorted in code point order, without duplicates.
+	NQuads []byte
+	// IssuedIdentifiers maps each input blank node identifier (without "_:") to
+	// its canonical identifier (without "_:"), e.g. "e0" -> "c14n0".
+	IssuedIdentifiers map[string]string
+	// Work is the work spent in the Hash N-Degree Quads algorithm.
+	Work int
+}
+
+// WorkLimitError is returned when the work limit stops canonicalization.
+// errors.Is(err, ErrWorkLimit) and errors.Is(err, proof.ErrCanonicalization) hold.
+type WorkLimitError struct {
+	Limit      int // the limit in force
+	Work       int // the work spent when it stopped (Limit+1)
+	BlankNodes int // blank nodes in the dataset
+	NonUnique  int // of which with a shared first degree hash
+}
+
+func (e *WorkLimitError) Error() string {
+	return fmt.Sprintf("rdfc: work limit %d exceeded (%d blank nodes, %d non-unique): %v",
+		e.Limit, e.BlankNodes, e.NonUnique, proof.ErrCanonicalization)
+}
+
+// Unwrap lets errors.Is match ErrWorkLimit and proof.ErrCanonicalization.
+func (e *WorkLimitError) Unwrap() error { return ErrWorkLimit }
+
+// CanonicalizeNQuads canonicalizes ds with the default options and returns the
+// canonical N-Quads.
+func CanonicalizeNQuads(ds *ld.RDFDataset) ([]byte, error) {
+	r, err := Canonicalize(ds, Options{})
+	if err != nil {
+		return nil, err
+	}
+	return r.NQuads, nil
+}
+
+// Canonicalize runs RDFC-1.0 over ds, a dataset from ld.ToRDF or ld.ParseNQuads
+// (graphs keyed by name, "@default" for the default graph). ds is not modified.
+func Canonicalize(ds *ld.RDFDataset, opts Options) (*Result, error) {
+	var newHash func() hash.Hash
+	switch opts.Hash {
+	case 0, crypto.SHA256:
+		newHash = sha256.New
+	case crypto.SHA384:
+		newHash = sha512.New384
+	default:
+		return nil, fmt.Errorf("%w: %v", ErrUnsupportedHash, opts.Hash)
+	}
+	if ds == nil {
+		return nil, fmt.Errorf("%w: nil dataset", ErrInvalidDataset)
+	}
+	c := &canonicalizer{h: newHash(), jsonGold: opts.JSONGoldEscaping}
+	if err := c.load(ds); err != nil {
+		return nil, err
+	}
+	c.maxWork = opts.MaxWork // zero: set from the non-unique count in issueAll
+	if err := c.issueAll(); err != nil {
+		return nil, err
+	}
+	return c.result(), nil
+}
+
+// term is an interned RDF term.
+type term struct {
+	value string // IRI, literal lexical form, or blank node label with "_:"
+	ser   string // N-Quads form of an IRI or literal; empty for a blank node
+	bnode int32  // blank node index, or -1
+	kind  uint8
+}
+
+const (
+	kindIRI uint8 = iota
+	kindBlank
+	kindLiteral
+)
+
+// quad holds term indices; g is -1 in the default graph.
+type quad struct{ s, p, o, g int32 }
+
+type canonicalizer struct {
+	h        hash.Hash
+	jsonGold bool
+
+	terms []term
+	quads []quad
+
+	bnLabel   []string  // by blank node index (order of first appearance)
+	bnRank    []int32   // position of the label in code point order
+	bnQuads   [][]int32 // quads mentioning the blank node, each once
+	firstHash []string  // cached Hash First Degree Quads, hex
+	canonID   []int32   // canonical number issued, or -1
+	canonN    int32
+
+	work, maxWork, nonUnique int
+
+	scratch []byte // Hash First Degree Quads lines
+	spans   []span
+	relBuf  []byte // Hash Related Blank Node input
+	hexBuf  []byte
+}
+
+type span struct{ start, end int }
+
+// load interns the terms of ds, removes duplicate quads and builds the blank
+// node to quads map.
+func (c *canonicalizer) load(ds *ld.RDFDataset) error {
+	names := make([]string, 0, len(ds.Graphs))
+	total := 0
+	for name, qs := range ds.Graphs {
+		names = append(names, name)
+		total += len(qs)
+	}
+	// Default graph first, then by name, so that the order of first appearance
+	// (which only matters for the identifier map of automorphic blank nodes) is
+	// deterministic.
+	slices.SortFunc(names, func(a, b string) int {
+		da, db := a == "@default" || a == "", b == "@default" || b == ""
+		switch {
+		case da && !db:
+			return -1
+		case db && !da:
+			return 1
+		}
+		return strings.Compare(a, b)
+	})
+	intern := make(map[ld.Node]int32, 64)
+	bnodes := make(map[string]int32)
+	c.quads = make([]quad, 0, total)
+	seen := make(map[quad]struct{}, total)
+
+	add := func(n ld.Node, what string) (int32, error) {
+		n = deref(n)
+		if n == nil {
+			return 0, fmt.Errorf("%w: missing %s", ErrInvalidDataset, what)
+		}
+		if i, ok := intern[n]; ok {
+			return i, nil
+		}
+		t := term{bnode: -1}
+		switch v := n.(type) {
+		case ld.IRI:
+			t.kind, t.value = kindIRI, v.Value
+			t.ser = "<" + escapeIRI(v.Value) + ">"
+		case ld.BlankNode:
+			t.kind, t.value = kindBlank, v.Attribute
+			b, ok := bnodes[v.Attribute]
+			if !ok {
+				b = int32(len(c.bnLabel))
+				bnodes[v.Attribute] = b
+				c.bnLabel = append(c.bnLabel, v.Attribute)
+			}
+			t.bnode = b
+		case ld.Literal:
+			t.kind, t.value = kindLiteral, v.Value
+			t.ser = string(c.appendLiteral(nil, v))
+		default:
+			return 0, fmt.Errorf("%w: unknown %s term %T", ErrInvalidDataset, what, n)
+		}
+		i := int32(len(c.terms))
+		c.terms = append(c.terms, t)
+		intern[n] = i
+		return i, nil
+	}
+
+	for _, name := range names {
+		g := int32(-1)
+		if name != "@default" && name != "" {
+			var gn ld.Node = ld.IRI{Value: name}
+			if strings.HasPrefix(name, "_:") {
+				gn = ld.BlankNode{Attribute: name}
+			}
+			var err error
+			if g, err = add(gn, "graph name"); err != nil {
+				return err
+			}
+		}
+		for _, lq := range ds.Graphs[name] {
+			if lq == nil {
+				return fmt.Errorf("%w: nil quad", ErrInvalidDataset)
+			}
+			s, err := add(lq.Subject, "subject")
+			if err != nil {
+				return err
+			}
+			p, err := add(lq.Predicate, "predicate")
+			if err != nil {
+				return err
+			}
+			o, err := add(lq.Object, "object")
+			if err != nil {
+				return err
+			}
+			if c.terms[s].kind == kindLiteral {
+				return fmt.Errorf("%w: literal subject", ErrInvalidDataset)
+			}
+			if c.terms[p].kind != kindIRI {
+				return fmt.Errorf("%w: predicate is not an IRI", ErrInvalidDataset)
+			}
+			q := quad{s, p, o, g}
+			if _, dup := seen[q]; dup {
+				continue
+			}
+			seen[q] = struct{}{}
+			c.quads = append(c.quads, q)
+		}
+	}
+
+	nb := len(c.bnLabel)
+	c.bnQuads = make([][]int32, nb)
+	counts := make([]int32, nb)
+	for _, q := range c.quads {
+		c.forEachBlank(q, func(b int32) { counts[b]++ })
+	}
+	// One backing array for all the lists.
+	all := make([]int32, 0, sumInt32(counts))
+	for b := range c.bnQuads {
+		c.bnQuads[b] = all[len(all) : len(all) : len(all)+int(counts[b])]
+		all = all[:len(all)+int(counts[b])]
+	}
+	for i, q := range c.quads {
+		c.forEachBlank(q, func(b int32) { c.bnQuads[b] = append(c.bnQuads[b], int32(i)) })
+	}
+
+	order := make([]int32, nb)
+	for i := range order {
+		order[i] = int32(i)
+	}
+	slices.SortFunc(order, func(a, b int32) int { return strings.Compare(c.bnLabel[a], c.bnLabel[b]) })
+	c.bnRank = make([]int32, nb)
+	for r, b := range order {
+		c.bnRank[b] = int32(r)
+	}
+	c.firstHash = make([]string, nb)
+	c.canonID = make([]int32, nb)
+	for i := range c.canonID {
+		c.canonID[i] = -1
+	}
+	return nil
+}
+
+func sumInt32(xs []int32) int {
+	n := 0
+	for _, x := range xs {
+		n += int(x)
+	}
+	return n
+}
+
+func deref(n ld.Node) ld.Node {
+	switch v := n.(type) {
+	case *ld.IRI:
+		if v != nil {
+			return *v
+		}
+		return nil
+	case *ld.BlankNode:
+		if v != nil {
+			return *v
+		}
+		return nil
+	case *ld.Literal:
+		if v != nil {
+			return *v
+		}
+		return nil
+	}
+	return n
+}
+
+// forEachBlank calls f once for each distinct blank node of q.
+func (c *canonicalizer) forEachBlank(q quad, f func(int32)) {
+	s := c.terms[q.s].bnode
+	o := c.terms[q.o].bnode
+	g := int32(-1)
+	if q.g >= 0 {
+		g = c.terms[q.g].bnode
+	}
+	if s >= 0 {
+		f(s)
+	}
+	if o >= 0 && o != s {
+		f(o)
+	}
+	if g >= 0 && g != s && g != o {
+		f(g)
+	}
+}
+
+// issueAll runs steps 3 to 5 of the canonicalization algorithm.
+func (c *canonicalizer) issueAll() error {
+	nb := len(c.bnLabel)
+	if nb == 0 {
+		return nil
+	}
+	// Step 3: first degree hashes, grouped.
+	type hashed struct {
+		hash string
+		b    int32
+	}
+	hs := make([]hashed, nb)
+	for b := range nb {
+		hs[b] = hashed{c.hashFirstDegree(int32(b)), int32(b)}
+	}
+	// Stable sort keeps the order of first appearance inside a group.
+	slices.SortStableFunc(hs, func(x, y hashed) int { return strings.Compare(x.hash, y.hash) })
+
+	// Step 4: unique hashes in hash order get canonical identifiers.
+	var shared [][]int32
+	for i := 0; i < len(hs); {
+		j := i + 1
+		for j < len(hs) && hs[j].hash == hs[i].hash {
+			j++
+		}
+		if j-i == 1 {
+			c.issueCanonical(hs[i].b)
+		} else {
+			grp := make([]int32, 0, j-i)
+			for k := i; k < j; k++ {
+				grp = append(grp, hs[k].b)
+			}
+			shared = append(shared, grp)
+		}
+		i = j
+	}
+
+	for _, grp := range shared {
+		c.nonUnique += len(grp)
+	}
+	switch {
+	case c.maxWork == 0:
+		c.maxWork = DefaultMaxWork(c.nonUnique)
+	case c.maxWork < 0:
+		c.maxWork = 0
+	}
+
+	// Step 5: groups sharing a first degree hash, in hash order.
+	type pathResult struct {
+		hash   string
+		issuer *issuer
+	}
+	for _, grp := range shared {
+		var results []pathResult
+		for _, b := range grp {
+			if c.canonID[b] >= 0 {
+				continue
+			}
+			tmp := &issuer{}
+			tmp.issue(b)
+			h, is, err := c.hashNDegree(b, tmp)
+			if err != nil {
+				return err
+			}
+			results = append(results, pathResult{h, is})
+		}
+		slices.SortStableFunc(results, func(x, y pathResult) int { return strings.Compare(x.hash, y.hash) })
+		for _, r := range results {
+			for _, b := range r.issuer.order {
+				if c.canonID[b] < 0 {
+					c.issueCanonical(b)
+				}
+			}
+		}
+	}
+	return nil
+}
+
+func (c *canonicalizer) issueCanonical(b int32) {
+	if c.canonID[b] < 0 {
+		c.canonID[b] = c.canonN
+		c.canonN++
+	}
+}
+
+// spend counts one unit of work and fails once the limit is passed.
+func (c *canonicalizer) spend() error {
+	c.work++
+	if c.work > c.maxWork {
+		return &WorkLimitError{Limit: c.maxWork, Work: c.work, BlankNodes: len(c.bnLabel), NonUnique: c.nonUnique}
+	}
+	return nil
+}
+
+// appendBlank writes the blank node label used in serializations.
+type labeler func(dst []byte, b int32) []byte
+
+// appendQuad writes q in canonical N-Quads form, blank nodes labelled by lab.
+func (c *canonicalizer) appendQuad(dst []byte, q quad, lab labeler) []byte {
+	dst = c.appendTerm(dst, q.s, lab)
+	dst = append(dst, ' ')
+	dst = append(dst, c.terms[q.p].ser...)
+	dst = append(dst, ' ')
+	dst = c.appendTerm(dst, q.o, lab)
+	if q.g >= 0 {
+		dst = append(dst, ' ')
+		dst = c.appendTerm(dst, q.g, lab)
+	}
+	return append(dst, " .\n"...)
+}
+
+func (c *canonicalizer) appendTerm(dst []byte, t int32, lab labeler) []byte {
+	tm := &c.terms[t]
+	if tm.bnode >= 0 {
+		return lab(dst, tm.bnode)
+	}
+	return append(dst, tm.ser...)
+}
+
+// sumHex hashes data with the shared hasher and returns the lower-case hex digest.
+func (c *canonicalizer) sumHex(data ...[]byte) string {
+	c.h.Reset()
+	for _, d := range data {
+		c.h.Write(d)
+	}
+	var sum [64]byte
+	s := c.h.Sum(sum[:0])
+	c.hexBuf = slices.Grow(c.hexBuf[:0], 2*len(s))[:2*len(s)]
+	hex.Encode(c.hexBuf, s)
+	return string(c.hexBuf)
+}
+
+// hashFirstDegree is the Hash First Degree Quads algorithm (section 4.6), cached.
+func (c *canonicalizer) hashFirstDegree(b int32) string {
+	if h := c.firstHash[b]; h != "" {
+		return h
+	}
+	lab := func(dst []byte, x int32) []byte {
+		if x == b {
+			return append(dst, "_:a"...)
+		}
+		return append(dst, "_:z"...)
+	}
+	buf := c.scratch[:0]
+	spans := c.spans[:0]
+	for _, qi := range c.bnQuads[b] {
+		start := len(buf)
+		buf = c.appendQuad(buf, c.quads[qi], lab)
+		spans = append(spans, span{start, len(buf)})
+	}
+	slices.SortFunc(spans, func(x, y span) int { return bytes.Compare(buf[x.start:x.end], buf[y.start:y.end]) })
+	c.h.Reset()
+	for _, s := range spans {
+		c.h.Write(buf[s.start:s.end])
+	}
+	var sum [64]byte
+	d := c.h.Sum(sum[:0])
+	c.hexBuf = slices.Grow(c.hexBuf[:0], 2*len(d))[:2*len(d)]
+	hex.Encode(c.hexBuf, d)
+	h := string(c.hexBuf)
+	c.firstHash[b] = h
+	c.scratch, c.spans = buf, spans
+	return h
+}
+
+// appendCanonLabel writes "_:c14nN".
+func appendCanonLabel(dst []byte, n int32) []byte {
+	dst = append(dst, "_:c14n"...)
+	return strconv.AppendInt(dst, int64(n), 10)
+}
+
+// appendTempLabel writes "_:bN".
+func appendTempLabel(dst []byte, n int) []byte {
+	dst = append(dst, "_:b"...)
+	return strconv.AppendInt(dst, int64(n), 10)
+}
+
+// hashRelated is the Hash Related Blank Node algorithm (section 4.7).
+func (c *canonicalizer) hashRelated(related int32, q quad, is *issuer, position byte) string {
+	var first string
+	n := -1
+	if c.canonID[related] < 0 {
+		if n = is.lookup(related); n < 0 {
+			first = c.hashFirstDegree(related) // uses c.scratch, so before in is built
+		}
+	}
+	in := c.relBuf[:0]
+	in = append(in, position)
+	if position != 'g' {
+		in = append(in, '<')
+		in = append(in, c.terms[q.p].value...)
+		in = append(in, '>')
+	}
+	switch {
+	case c.canonID[related] >= 0:
+		in = appendCanonLabel(in, c.canonID[related])
+	case n >= 0:
+		in = appendTempLabel(in, n)
+	default:
+		in = append(in, first...)
+	}
+	c.relBuf = in
+	return c.sumHex(in)
+}
+
+type relatedEntry struct {
+	hash string
+	b    int32
+}
+
+// hashNDegree is the Hash N-Degree Quads algorithm (section 4.8). It returns the
+// hash and the issuer to use from now on (which may be is itself).
+func (c *canonicalizer) hashNDegree(id int32, is *issuer) (string, *issuer, error) {
+	if err := c.spend(); err != nil {
+		return "", nil, err
+	}
+	// Steps 1-3: hash to related blank nodes map.
+	var rel []relatedEntry
+	for _, qi := range c.bnQuads[id] {
+		q := c.quads[qi]
+		if b := c.terms[q.s].bnode; b >= 0 && b != id {
+			rel = append(rel, relatedEntry{c.hashRelated(b, q, is, 's'), b})
+		}
+		if b := c.terms[q.o].bnode; b >= 0 && b != id {
+			rel = append(rel, relatedEntry{c.hashRelated(b, q, is, 'o'), b})
+		}
+		if q.g >= 0 {
+			if b := c.terms[q.g].bnode; b >= 0 && b != id {
+				rel = append(rel, relatedEntry{c.hashRelated(b, q, is, 'g'), b})
+			}
+		}
+	}
+	slices.SortStableFunc(rel, func(x, y relatedEntry) int { return strings.Compare(x.hash, y.hash) })
+
+	// Step 4: data to hash.
+	var data []byte
+	var path, chosenPath []byte
+	for i := 0; i < len(rel); {
+		j := i + 1
+		for j < len(rel) && rel[j].hash == rel[i].hash {
+			j++
+		}
+		// Step 5.1
+		data = append(data, rel[i].hash...)
+		list := make([]int32, 0, j-i)
+		for k := i; k < j; k++ {
+			list = append(list, rel[k].b)
+		}
+		i = j
+
+		chosenPath = chosenPath[:0]
+		var chosenIssuer *issuer
+		perm := newPermuter(list, c.bnRank)
+		for perm.hasNext() {
+			p := perm.next()
+			if err := c.spend(); err != nil {
+				return "", nil, err
+			}
+			isCopy := is.clone()
+			path = path[:0]
+			var recursion []int32
+			skip := false
+			for _, r := range p {
+				if cid := c.canonID[r]; cid >= 0 {
+					path = appendCanonLabel(path, cid)
+				} else {
+					n := isCopy.lookup(r)
+					if n < 0 {
+						recursion = append(recursion, r)
+						n = isCopy.issue(r)
+					}
+					path = appendTempLabel(path, n)
+				}
+				if len(chosenPath) != 0 && len(path) >= len(chosenPath) && bytes.Compare(path, chosenPath) > 0 {
+					skip = true
+					break
+				}
+			}
+			if skip {
+				continue
+			}
+			for _, r := range recursion {
+				h, resIs, err := c.hashNDegree(r, isCopy)
+				if err != nil {
+					return "", nil, err
+				}
+				// Step 5.4.5.2: related was issued by issuer copy above.
+				path = appendTempLabel(path, isCopy.lookup(r))
+				path = append(path, '<')
+				path = append(path, h...)
+				path = append(path, '>')
+				isCopy = resIs
+				if len(chosenPath) != 0 && len(path) >= len(chosenPath) && bytes.Compare(path, chosenPath) > 0 {
+					skip = true
+					break
+				}
+			}
+			if skip {
+				continue
+			}
+			if len(chosenPath) == 0 || bytes.Compare(path, chosenPath) < 0 {
+				chosenPath = append(chosenPath[:0], path...)
+				chosenIssuer = isCopy
+			}
+		}
+		// Steps 5.5 and 5.6.
+		data = append(data, chosenPath...)
+		if chosenIssuer == nil {
+			return "", nil, errors.New("rdfc: internal error: no permutation chosen")
+		}
+		is = chosenIssuer
+	}
+	return c.sumHex(data), is, nil
+}
+
+// result runs step 6: relabel, serialize, sort and remove duplicates.
+func (c *canonicalizer) result() *Result {
+	labels := make([][]byte, len(c.bnLabel))
+	ids := make(map[string]string, len(c.bnLabel))
+	for b, lab := range c.bnLabel {
+		l := appendCanonLabel(nil, c.canonID[b])
+		labels[b] = l
+		ids[strings.TrimPrefix(lab, "_:")] = string(l[2:])
+	}
+	lab := func(dst []byte, b int32) []byte { return append(dst, labels[b]...) }
+
+	size := 0
+	for _, q := range c.quads {
+		size += len(c.terms[q.s].ser) + len(c.terms[q.p].ser) + len(c.terms[q.o].ser) + 16
+		if q.g >= 0 {
+			size += len(c.terms[q.g].ser) + 1
+		}
+	}
+	buf := make([]byte, 0, size+len(c.quads)*8)
+	spans := make([]span, 0, len(c.quads))
+	for _, q := range c.quads {
+		start := len(buf)
+		buf = c.appendQuad(buf, q, lab)
+		spans = append(spans, span{start, len(buf)})
+	}
+	slices.SortFunc(spans, func(x, y span) int { return bytes.Compare(buf[x.start:x.end], buf[y.start:y.end]) })
+	out := make([]byte, 0, len(buf))
+	var prev []byte
+	for i, s := range spans {
+		line := buf[s.start:s.end]
+		if i > 0 && bytes.Equal(line, prev) {
+			continue
+		}
+		out = append(out, line...)
+		prev = line
+	}
+	return &Result{NQuads: out, IssuedIdentifiers: ids, Work: c.work}
+}
