@@ -21,16 +21,16 @@ type AchievementInput struct {
 		Narrative string `json:"narrative,omitempty"`
 	} `json:"criteria"`
 	// Image is an http(s) or data: URL.
-	Image            string              `json:"image,omitempty"`
-	AchievementType  string              `json:"achievementType,omitempty"`
-	Alignment        []AlignmentInput    `json:"alignment,omitempty"`
-	CreditsAvailable *float64            `json:"creditsAvailable,omitempty"`
-	ResultDesc       []ResultDescInput   `json:"resultDescription,omitempty"`
-	Tag              []string            `json:"tag,omitempty"`
-	HumanCode        string              `json:"humanCode,omitempty"`
-	FieldOfStudy     string              `json:"fieldOfStudy,omitempty"`
-	Specialization   string              `json:"specialization,omitempty"`
-	InLanguage       string              `json:"inLanguage,omitempty"`
+	Image            string            `json:"image,omitempty"`
+	AchievementType  string            `json:"achievementType,omitempty"`
+	Alignment        []AlignmentInput  `json:"alignment,omitempty"`
+	CreditsAvailable *float64          `json:"creditsAvailable,omitempty"`
+	ResultDesc       []ResultDescInput `json:"resultDescription,omitempty"`
+	Tag              []string          `json:"tag,omitempty"`
+	HumanCode        string            `json:"humanCode,omitempty"`
+	FieldOfStudy     string            `json:"fieldOfStudy,omitempty"`
+	Specialization   string            `json:"specialization,omitempty"`
+	InLanguage       string            `json:"inLanguage,omitempty"`
 }
 
 // AlignmentInput aligns an achievement (or result description) with a framework item.
@@ -59,32 +59,32 @@ type ResultDescInput struct {
 
 // RubricLvInput is a RubricCriterionLevel; ID is a local slug as for ResultDescInput.
 type RubricLvInput struct {
-	ID          string   `json:"id,omitempty"`
-	Name        string   `json:"name"`
-	Description string   `json:"description,omitempty"`
-	Level       string   `json:"level,omitempty"`
-	Points      string   `json:"points,omitempty"`
+	ID          string `json:"id,omitempty"`
+	Name        string `json:"name"`
+	Description string `json:"description,omitempty"`
+	Level       string `json:"level,omitempty"`
+	Points      string `json:"points,omitempty"`
 }
 
 // The OB documents, in the member order they are published in.
 type achievementDoc struct {
-	Context          []string         `json:"@context,omitempty"`
-	ID               string           `json:"id"`
-	Type             []string         `json:"type"`
-	Name             string           `json:"name"`
-	Description      string           `json:"description"`
-	Criteria         criteriaDoc      `json:"criteria"`
-	Image            *profileImage    `json:"image,omitempty"`
-	AchievementType  string           `json:"achievementType,omitempty"`
-	Alignment        []alignmentDoc   `json:"alignment,omitempty"`
-	CreditsAvailable *float64         `json:"creditsAvailable,omitempty"`
-	ResultDesc       []resultDescDoc  `json:"resultDescription,omitempty"`
-	Tag              []string         `json:"tag,omitempty"`
-	HumanCode        string           `json:"humanCode,omitempty"`
-	FieldOfStudy     string           `json:"fieldOfStudy,omitempty"`
-	Specialization   string           `json:"specialization,omitempty"`
-	InLanguage       string           `json:"inLanguage,omitempty"`
-	Version          string           `json:"version"`
+	Context          []string        `json:"@context,omitempty"`
+	ID               string          `json:"id"`
+	Type             []string        `json:"type"`
+	Name             string          `json:"name"`
+	Description      string          `json:"description"`
+	Criteria         criteriaDoc     `json:"criteria"`
+	Image            *profileImage   `json:"image,omitempty"`
+	AchievementType  string          `json:"achievementType,omitempty"`
+	Alignment        []alignmentDoc  `json:"alignment,omitempty"`
+	CreditsAvailable *float64        `json:"creditsAvailable,omitempty"`
+	ResultDesc       []resultDescDoc `json:"resultDescription,omitempty"`
+	Tag              []string        `json:"tag,omitempty"`
+	HumanCode        string          `json:"humanCode,omitempty"`
+	FieldOfStudy     string          `json:"fieldOfStudy,omitempty"`
+	Specialization   string          `json:"specialization,omitempty"`
+	InLanguage       string          `json:"inLanguage,omitempty"`
+	Version          string          `json:"version"`
 }
 
 type criteriaDoc struct {

@@ -372,10 +372,10 @@ func (s *Service) buildAndSign(ctx context.Context, l *loaded, ach *store.Achiev
 	id := s.newID()
 	credURL := s.CredentialURL(id)
 	cred := credentialDoc{
-		Context: []string{schema.ContextVCv2, schema.ContextOB303, ContextOBExtensions},
-		ID:      credURL,
-		Type:    []string{"VerifiableCredential", "OpenBadgeCredential"},
-		Name:    firstNonEmpty(strings.TrimSpace(req.Name), achDoc.Name),
+		Context:     []string{schema.ContextVCv2, schema.ContextOB303, ContextOBExtensions},
+		ID:          credURL,
+		Type:        []string{"VerifiableCredential", "OpenBadgeCredential"},
+		Name:        firstNonEmpty(strings.TrimSpace(req.Name), achDoc.Name),
 		Description: strings.TrimSpace(req.Description),
 		Issuer:      l.profile(false),
 		ValidFrom:   firstNonEmpty(req.ValidFrom, now.Format(time.RFC3339)),
