@@ -142,7 +142,7 @@ func validateCredential(r *Report, doc map[string]any, p ptr, kind credentialKin
 		r.errorf(string(p.key("issuer")), "issuer must be a URI string or a Profile object")
 	}
 
-	validateValidity(r, doc, p, v11)
+	validateValidity(r, doc, p, v11, true)
 
 	// credentialSubject: exactly one object
 	switch cs := doc["credentialSubject"].(type) {
@@ -210,9 +210,10 @@ func validateOBContext(r *Report, doc map[string]any, p ptr) (v11 bool) {
 	return v11
 }
 
-// validateValidity checks validFrom/validUntil (VCDM 2.0) or issuanceDate/
-// expirationDate (VCDM 1.1) and their order.
-func validateValidity(r *Report, doc map[string]any, p ptr, v11 bool) {
+// validateValidity checks validFrom/validUntil (VCDM 2.0; validFrom required when
+// requireFrom, as OB does) or issuanceDate/expirationDate (VCDM 1.1, issuanceDate
+// always required) and their order.
+func validateValidity(r *Report, doc map[string]any, p ptr, v11, requireFrom bool) {
 	fromKey, untilKey := "validFrom", "validUntil"
 	var from, until time.Time
 	var okFrom, okUntil bool
@@ -224,7 +225,7 @@ func validateValidity(r *Report, doc map[string]any, p ptr, v11 bool) {
 		from, okFrom = dateTime(r, doc, p, fromKey)
 		until, okUntil = dateTime(r, doc, p, untilKey)
 	} else {
-		if _, ok := doc[fromKey]; !ok {
+		if _, ok := doc[fromKey]; !ok && requireFrom {
 			r.errorf(string(p.key(fromKey)), "validFrom is required")
 		}
 		from, okFrom = dateTimeZ(r, doc, p, fromKey)
