@@ -12,7 +12,6 @@ import (
 const (
 	ContextDIDv1      = "https://www.w3.org/ns/did/v1"
 	ContextMultikeyV1 = "https://w3id.org/security/multikey/v1"
-	ContextJWKv1      = "https://w3id.org/security/jwk/v1"
 )
 
 // Verification method types.
@@ -76,6 +75,38 @@ func (vm *VerificationMethodDoc) PublicKey() (crypto.PublicKey, error) {
 	default:
 		return nil, fmt.Errorf("%w: method %q has no public key", ErrInvalidKey, vm.ID)
 	}
+}
+
+// MultikeyMethod returns the Multikey verification method of pub under controller,
+// with id controller + "#" + publicKeyMultibase (the pattern the Open Badges
+// implementation guide and the 1EdTech validator use). Ed25519 and P-256 only; an
+// RSA key fails with ErrUnsupportedKey (publish it with JSONWebKeyMethod).
+func MultikeyMethod(controller string, pub crypto.PublicKey) (VerificationMethodDoc, error) {
+	mb, err := EncodePublicKeyMultibase(pub)
+	if err != nil {
+		return VerificationMethodDoc{}, err
+	}
+	return VerificationMethodDoc{
+		ID:                 controller + "#" + mb,
+		Type:               TypeMultikey,
+		Controller:         controller,
+		PublicKeyMultibase: mb,
+	}, nil
+}
+
+// JSONWebKeyMethod returns a JsonWebKey verification method with the given id whose
+// publicKeyJwk is the public JWK of pub (kty and key members, "alg", "use": "sig";
+// no "kid", the method id names it).
+func JSONWebKeyMethod(id, controller string, pub crypto.PublicKey) (VerificationMethodDoc, error) {
+	key, err := JWKFromPublicKey(pub, "")
+	if err != nil {
+		return VerificationMethodDoc{}, err
+	}
+	raw, err := json.Marshal(key)
+	if err != nil {
+		return VerificationMethodDoc{}, fmt.Errorf("%w: %w", ErrInvalidKey, err)
+	}
+	return VerificationMethodDoc{ID: id, Type: TypeJsonWebKey, Controller: controller, PublicKeyJwk: raw}, nil
 }
 
 // MethodRef is one entry of a verification relationship: a reference to a method

@@ -282,3 +282,46 @@ func FuzzResolveDIDKey(f *testing.F) {
 		}
 	})
 }
+
+func TestMethodHelpers(t *testing.T) {
+	t.Parallel()
+	v := readOBVector(t).KeyPair
+	s, err := keys.ParseSecretKeyMultibase(v.SecretKeyMultibase, "k")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const issuer = "https://example.edu/issuers/565049"
+	vm, err := keys.MultikeyMethod(issuer, s.Public())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if vm.ID != issuer+"#"+v.PublicKeyMultibase || vm.Type != "Multikey" || vm.Controller != issuer || vm.PublicKeyMultibase != v.PublicKeyMultibase {
+		t.Fatalf("MultikeyMethod = %+v", vm)
+	}
+	rsaStrong, _ := rsaKeys(t)
+	if _, err := keys.MultikeyMethod(issuer, &rsaStrong.PublicKey); !errors.Is(err, keys.ErrUnsupportedKey) {
+		t.Fatalf("MultikeyMethod(RSA): %v", err)
+	}
+	jm, err := keys.JSONWebKeyMethod(issuer+"#rsa", issuer, &rsaStrong.PublicKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if jm.Type != "JsonWebKey" || jm.PublicKeyMultibase != "" || strings.Contains(string(jm.PublicKeyJwk), `"kid"`) {
+		t.Fatalf("JSONWebKeyMethod = %+v (%s)", jm, jm.PublicKeyJwk)
+	}
+	pub, err := jm.PublicKey()
+	if err != nil || !rsaStrong.PublicKey.Equal(pub) {
+		t.Fatalf("JsonWebKey method key: %v", err)
+	}
+	doc := keys.DIDDocument{
+		Context:            keys.Contexts{keys.ContextDIDv1, keys.ContextMultikeyV1},
+		ID:                 issuer,
+		VerificationMethod: []keys.VerificationMethodDoc{vm, jm},
+		AssertionMethod:    []keys.MethodRef{keys.RefTo(vm.ID), keys.RefTo(jm.ID)},
+	}
+	for _, id := range []string{vm.ID, jm.ID} {
+		if !doc.Authorizes(keys.RelAssertionMethod, id) {
+			t.Errorf("%s not authorized", id)
+		}
+	}
+}

@@ -146,9 +146,13 @@ func TestPublicKeyFromJWKRejects(t *testing.T) {
 	ec := p256Key(t)
 	p384, _ := ecdsa.GenerateKey(elliptic.P384(), rand.Reader)
 	edPub, _, _ := ed25519.GenerateKey(rand.Reader)
-	x, y := ec.PublicKey.X.Bytes(), ec.PublicKey.Y.Bytes()
-	xs, ys := b64(pad32(x)), b64(pad32(y))
-	badY := pad32(new(big.Int).Add(ec.PublicKey.Y, big.NewInt(1)).Bytes())
+	point, err := ec.PublicKey.Bytes()
+	if err != nil {
+		t.Fatal(err)
+	}
+	xs, ys := b64(point[1:33]), b64(point[33:])
+	badY := bytes.Clone(point[33:])
+	badY[31] ^= 1
 	okp := func(extra string) string {
 		return `{"kty":"OKP","crv":"Ed25519","x":"` + b64(edPub) + `"` + extra + `}`
 	}
@@ -215,12 +219,6 @@ func TestPublicKeyFromJWKRejects(t *testing.T) {
 	}
 }
 
-func pad32(b []byte) []byte {
-	out := make([]byte, 32)
-	copy(out[32-len(b):], b)
-	return out
-}
-
 func mustJWK(t *testing.T, pub crypto.PublicKey) jwk.Key {
 	t.Helper()
 	k, err := jwk.FromRaw(pub)
@@ -241,7 +239,11 @@ func TestThumbprint(t *testing.T) {
 	rfc8037X, _ := base64.RawURLEncoding.DecodeString("11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo")
 	rfc7638N, _ := base64.RawURLEncoding.DecodeString("0vx7agoebGcQSuuPiLJXZptN9nndrQmbXEps2aiAFbWhM78LhWx4cbbfAAtVT86zwu1RK7aPFFxuhDR1L6tSoc_BJECPebWKRXjBZCiFV4n3oknjhMstn64tZ_2W-5JsGY4Hc5n9yBXArwl93lqt7_RN5w6Cf0h4QyQ5v-65YGjQR0_FDW2QvzqY368QQMicAtaSqzs8KJZgnYb9c7d0zgdAZHzu6qMQvRL5hajrn1n91CbOpbISD08qNLyrdkt-bFTWhAI4vMQFh6WeZu0fM4lFd2NcRwr3XPksINHaQ-G_xBniIqbw0Ls1jF44-csFCur-kEgU8awapJzKnqDKgw")
 	ec := p256Key(t)
-	ecWant := sha256.Sum256([]byte(`{"crv":"P-256","kty":"EC","x":"` + b64(pad32(ec.PublicKey.X.Bytes())) + `","y":"` + b64(pad32(ec.PublicKey.Y.Bytes())) + `"}`))
+	point, err := ec.PublicKey.Bytes()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ecWant := sha256.Sum256([]byte(`{"crv":"P-256","kty":"EC","x":"` + b64(point[1:33]) + `","y":"` + b64(point[33:]) + `"}`))
 	tests := []struct {
 		name string
 		pub  crypto.PublicKey
