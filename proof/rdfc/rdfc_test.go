@@ -1,0 +1,164 @@
+package rdfc_test
+
+import (
+	"crypto"
+	"errors"
+	"path/filepath"
+	"reflect"
+	"testing"
+
+	"github.com/piprate/json-gold/ld"
+
+	"github.com/obadge/obadge/proof"
+	"github.com/obadge/obadge/proof/rdfc"
+)
+
+func dataset(quads ...*ld.Quad) *ld.RDFDataset {
+	ds := ld.NewRDFDataset()
+	for _, q := range quads {
+		name := "@default"
+		if q.Graph != nil {
+			name = q.Graph.GetValue()
+		}
+		ds.Graphs[name] = append(ds.Graphs[name], q)
+	}
+	return ds
+}
+
+func lit(v string) ld.Node { return ld.NewLiteral(v, "", "") }
+
+var (
+	s1 = ld.NewIRI("urn:s")
+	p1 = ld.NewIRI("urn:p")
+)
+
+func TestLiteralEscaping(t *testing.T) {
+	tests := []struct {
+		name     string
+		obj      ld.Node
+		want     string // canonical RDFC-1.0 form of the object
+		jsonGold string // form with Options.JSONGoldEscaping
+	}{
+		{"plain", lit("a b"), `"a b"`, `"a b"`},
+		{"echar", lit("\"\\\n\r\t"), `"\"\\\n\r\t"`, `"\"\\\n\r\t"`},
+		{"backspace and form feed", lit("\b\f"), `"\b\f"`, "\"\b\f\""},
+		{"other controls", lit("\x00\x01\x0b\x0e\x1f\x7f"), `"\u0000\u0001\u000B\u000E\u001F\u007F"`, "\"\x00\x01\x0b\x0e\x1f\x7f\""},
+		{"non-ascii unescaped", lit("∞ 🌃 \u0080 \u00a0"), "\"∞ 🌃 \u0080 \u00a0\"", "\"∞ 🌃 \u0080 \u00a0\""},
+		{"language", ld.NewLiteral("chat", ld.RDFLangString, "fr"), `"chat"@fr`, `"chat"@fr`},
+		{"datatype", ld.NewLiteral("1", "http://www.w3.org/2001/XMLSchema#integer", ""),
+			`"1"^^<http://www.w3.org/2001/XMLSchema#integer>`, `"1"^^<http://www.w3.org/2001/XMLSchema#integer>`},
+		{"xsd:string omitted", ld.NewLiteral("x", ld.XSDString, ""), `"x"`, `"x"`},
+		{"iri", ld.NewIRI("urn:o"), `<urn:o>`, `<urn:o>`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			for _, mode := range []struct {
+				jsonGold bool
+				want     string
+			}{{false, tt.want}, {true, tt.jsonGold}} {
+				ds := dataset(ld.NewQuad(s1, p1, tt.obj, ""))
+				res, err := rdfc.Canonicalize(ds, rdfc.Options{JSONGoldEscaping: mode.jsonGold})
+				if err != nil {
+					t.Fatal(err)
+				}
+				want := "<urn:s> <urn:p> " + mode.want + " .\n"
+				if string(res.NQuads) != want {
+					t.Errorf("JSONGoldEscaping=%v: got %q, want %q", mode.jsonGold, res.NQuads, want)
+				}
+			}
+		})
+	}
+}
+
+func TestCanonicalizeErrors(t *testing.T) {
+	bn := ld.NewBlankNode("_:x")
+	tests := []struct {
+		name    string
+		ds      *ld.RDFDataset
+		opts    rdfc.Options
+		wantErr error
+	}{
+		{"nil dataset", nil, rdfc.Options{}, rdfc.ErrInvalidDataset},
+		{"unsupported hash", dataset(ld.NewQuad(s1, p1, s1, "")), rdfc.Options{Hash: crypto.SHA1}, rdfc.ErrUnsupportedHash},
+		{"blank node predicate", dataset(ld.NewQuad(s1, bn, s1, "")), rdfc.Options{}, rdfc.ErrInvalidDataset},
+		{"literal subject", dataset(ld.NewQuad(lit("x"), p1, s1, "")), rdfc.Options{}, rdfc.ErrInvalidDataset},
+		{"missing object", dataset(&ld.Quad{Subject: s1, Predicate: p1}), rdfc.Options{}, rdfc.ErrInvalidDataset},
+		{"no work allowed, symmetric pair", dataset(
+			ld.NewQuad(ld.NewBlankNode("_:a"), p1, ld.NewBlankNode("_:b"), ""),
+			ld.NewQuad(ld.NewBlankNode("_:b"), p1, ld.NewBlankNode("_:a"), ""),
+		), rdfc.Options{MaxWork: -1}, rdfc.ErrWorkLimit},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			_, err := rdfc.Canonicalize(tt.ds, tt.opts)
+			if !errors.Is(err, tt.wantErr) {
+				t.Fatalf("error %v, want %v", err, tt.wantErr)
+			}
+			if !errors.Is(err, proof.ErrCanonicalization) {
+				t.Errorf("error %v does not match proof.ErrCanonicalization", err)
+			}
+		})
+	}
+}
+
+// TestWorkLimitOption: the poison graphs the suite expects to canonicalize under
+// the default limit are refused under a smaller one, by the counter.
+func TestWorkLimitOption(t *testing.T) {
+	dir, _ := loadManifest(t)
+	ds := parseNQuadsFile(t, filepath.Join(dir, "rdfc10", "test044-in.nq"))
+	res, err := rdfc.Canonicalize(ds, rdfc.Options{})
+	if err != nil {
+		t.Fatalf("default limit: %v", err)
+	}
+	limit := res.Work - 1
+	_, err = rdfc.Canonicalize(ds, rdfc.Options{MaxWork: limit})
+	var wl *rdfc.WorkLimitError
+	if !errors.As(err, &wl) || !errors.Is(err, rdfc.ErrWorkLimit) {
+		t.Fatalf("limit %d: error %v, want a *WorkLimitError", limit, err)
+	}
+	if wl.Limit != limit || wl.Work != limit+1 || wl.BlankNodes != 12 {
+		t.Errorf("WorkLimitError %+v", *wl)
+	}
+	if _, err := rdfc.Canonicalize(ds, rdfc.Options{MaxWork: res.Work}); err != nil {
+		t.Errorf("limit equal to the work needed: %v", err)
+	}
+}
+
+func TestDuplicatesAndInputUntouched(t *testing.T) {
+	a, b := ld.NewBlankNode("_:a"), ld.NewBlankNode("_:b")
+	ds := dataset(
+		ld.NewQuad(a, p1, lit("x"), ""),
+		ld.NewQuad(a, p1, lit("x"), ""), // duplicate
+		ld.NewQuad(b, p1, a, "_:g"),
+		ld.NewQuad(s1, p1, b, "urn:g"),
+	)
+	before := ds.Graphs["@default"][0].Subject
+	res, err := rdfc.Canonicalize(ds, rdfc.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "<urn:s> <urn:p> _:c14n1 <urn:g> .\n" +
+		"_:c14n0 <urn:p> \"x\" .\n" +
+		"_:c14n1 <urn:p> _:c14n0 _:c14n2 .\n"
+	if string(res.NQuads) != want {
+		t.Errorf("got\n%s\nwant\n%s", res.NQuads, want)
+	}
+	if ds.Graphs["@default"][0].Subject != before || len(ds.Graphs["@default"]) != 2 {
+		t.Error("Canonicalize modified its input")
+	}
+	if len(res.IssuedIdentifiers) != 3 {
+		t.Errorf("issued identifiers %v", res.IssuedIdentifiers)
+	}
+	// Same dataset with pointer terms (json-gold's Node interface allows them).
+	pa := &ld.BlankNode{Attribute: "_:a"}
+	ds2 := dataset(ld.NewQuad(pa, p1, lit("x"), ""), ld.NewQuad(b, p1, pa, "_:g"), ld.NewQuad(&s1, &p1, b, "urn:g"))
+	res2, err := rdfc.Canonicalize(ds2, rdfc.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(res2.NQuads) != want || !reflect.DeepEqual(res.IssuedIdentifiers, res2.IssuedIdentifiers) {
+		t.Errorf("pointer terms: got\n%s", res2.NQuads)
+	}
+}
