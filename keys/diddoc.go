@@ -12,6 +12,9 @@ import (
 const (
 	ContextDIDv1      = "https://www.w3.org/ns/did/v1"
 	ContextMultikeyV1 = "https://w3id.org/security/multikey/v1"
+	// ContextJWKv1 defines the JsonWebKey method type and publicKeyJwk (used by
+	// did:jwk documents and JsonWebKey methods).
+	ContextJWKv1 = "https://w3id.org/security/jwk/v1"
 )
 
 // Verification method types.
