@@ -115,10 +115,21 @@ func NewSigner(priv crypto.Signer, keyID string) (Signer, error) {
 		if k.Curve != elliptic.P256() {
 			return nil, fmt.Errorf("%w: ECDSA curve %s (only P-256)", ErrUnsupportedKey, curveName(k.Curve))
 		}
-		if _, err := k.Bytes(); err != nil { // checks the scalar and that it matches the public point
+		// Re-derive the key from its scalar: a *ecdsa.PrivateKey whose PublicKey does not
+		// belong to D would sign under a key other than the one published.
+		d, err := k.Bytes()
+		if err != nil {
 			return nil, fmt.Errorf("%w: %w", ErrInvalidKey, err)
 		}
-		return newSigner(k, &k.PublicKey, keyID, AlgES256), nil
+		derived, err := ecdsa.ParseRawPrivateKey(elliptic.P256(), d)
+		clear(d)
+		if err != nil {
+			return nil, fmt.Errorf("%w: %w", ErrInvalidKey, err)
+		}
+		if !derived.PublicKey.Equal(&k.PublicKey) {
+			return nil, fmt.Errorf("%w: ECDSA public key does not match the private scalar", ErrInvalidKey)
+		}
+		return newSigner(derived, &derived.PublicKey, keyID, AlgES256), nil
 	case *rsa.PrivateKey:
 		if k == nil || k.N == nil {
 			return nil, fmt.Errorf("%w: nil private key", ErrInvalidKey)

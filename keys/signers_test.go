@@ -114,6 +114,8 @@ func TestNewSigner(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	ecMismatch := *p256Key(t)
+	ecMismatch.PublicKey = p256Key(t).PublicKey
 	badRSA := *rsaStrong
 	badRSA.D = new(big.Int).Add(rsaStrong.D, big.NewInt(2))
 	tests := []struct {
@@ -132,6 +134,7 @@ func TestNewSigner(t *testing.T) {
 		{name: "nil ecdsa", priv: (*ecdsa.PrivateKey)(nil), wantErr: keys.ErrInvalidKey},
 		{name: "short ed25519", priv: edPriv[:40], wantErr: keys.ErrInvalidKey},
 		{name: "ed25519 public half mismatch", priv: ed25519.PrivateKey(mismatched), wantErr: keys.ErrInvalidKey},
+		{name: "p256 public key of another scalar", priv: &ecMismatch, wantErr: keys.ErrInvalidKey},
 		{name: "p384", priv: p384, wantErr: keys.ErrUnsupportedKey},
 		{name: "opaque p384", priv: opaque{p384}, wantErr: keys.ErrUnsupportedKey},
 		{name: "rsa1024", priv: rsaWeak, wantErr: keys.ErrWeakKey},
