@@ -88,7 +88,7 @@ func checkWebHost(hostport string, allowIP bool) error {
 	}
 	if port != "" {
 		n, err := strconv.Atoi(port)
-		if err != nil || n < 1 || n > 65535 || port[0] == '0' {
+		if err != nil || n < 1 || n > 65535 || port[0] == '0' || strings.Trim(port, "0123456789") != "" {
 			return fmt.Errorf("%w: port %q", ErrInvalidDID, port)
 		}
 	}
@@ -112,8 +112,10 @@ func checkWebHost(hostport string, allowIP bool) error {
 			}
 		}
 	}
-	if last := labels[len(labels)-1]; strings.Trim(last, "0123456789") == "" {
-		// 127.1, 2130706433: a number where a top-level domain should be.
+	if last := strings.ToLower(labels[len(labels)-1]); strings.Trim(last, "0123456789") == "" ||
+		(strings.HasPrefix(last, "0x") && strings.Trim(last[2:], "0123456789abcdef") == "") {
+		// 127.1, 2130706433, 0x7f000001: a number where a top-level domain should be
+		// (WHATWG URL parsing would turn it into an IPv4 address).
 		return fmt.Errorf("%w: numeric host %q", ErrInvalidDID, host)
 	}
 	return nil

@@ -41,6 +41,9 @@ const (
 	DefaultMaxDocBytes = 1 << 20
 )
 
+// typeJsonWebKey is the method type of did:jwk methods and of bare JWK URLs.
+const typeJsonWebKey = "JsonWebKey"
+
 // maxIDLen bounds the ids accepted, before any work.
 const maxIDLen = 8 << 10
 
@@ -283,18 +286,18 @@ func didJWKDocument(did string) ([]byte, error) {
 	}
 	vmID := did + "#0"
 	doc := map[string]any{
-		"@context": []any{keys.ContextDIDv1, keys.ContextJWKv1},
+		"@context": []any{"https://www.w3.org/ns/did/v1", "https://w3id.org/security/suites/jws-2020/v1"},
 		"id":       did,
 		"verificationMethod": []any{map[string]any{
 			"id":           vmID,
-			"type":         keys.TypeJsonWebKey,
+			"type":         typeJsonWebKey,
 			"controller":   did,
 			"publicKeyJwk": jwk,
 		}},
 	}
 	// keys.PublicKeyFromJWK accepts only signature keys ("use" absent or "sig"), so
 	// keyAgreement is never listed.
-	for _, rel := range []string{keys.RelAssertionMethod, keys.RelAuthentication, keys.RelCapabilityInvocation, keys.RelCapabilityDelegation} {
+	for _, rel := range []string{proof.AssertionMethod, proof.Authentication, "capabilityInvocation", "capabilityDelegation"} {
 		doc[rel] = []any{vmID}
 	}
 	return json.Marshal(doc)
@@ -333,7 +336,7 @@ func (r *Resolver) ResolveMethod(ctx context.Context, id, relationship string) (
 		if err != nil {
 			return nil, resolutionErr(id, err)
 		}
-		return &proof.VerificationMethod{ID: id, Type: keys.TypeJsonWebKey, Controller: "", PublicKey: pub}, nil
+		return &proof.VerificationMethod{ID: id, Type: typeJsonWebKey, Controller: "", PublicKey: pub}, nil
 	}
 	if !hasFrag && target == base && isMethodDocument(doc) {
 		return r.resolveMethodDocument(ctx, base, doc, relationship)
