@@ -21,27 +21,40 @@ const fuzzMaxWork = 2000
 // has no work limit.
 const fuzzMaxBlankNodes = 8
 
-func blankNodes(ds *ld.RDFDataset) int {
+// blankNodes counts the blank nodes of ds and reports whether some quad holds
+// the same blank node twice (subject, object or graph name).
+func blankNodes(ds *ld.RDFDataset) (n int, repeated bool) {
 	seen := map[string]bool{}
 	for name, qs := range ds.Graphs {
 		if strings.HasPrefix(name, "_:") {
 			seen[name] = true
 		}
 		for _, q := range qs {
+			var inQuad []string
+			if strings.HasPrefix(name, "_:") {
+				inQuad = append(inQuad, name)
+			}
 			for _, n := range []ld.Node{q.Subject, q.Object} {
 				if ld.IsBlankNode(n) {
 					seen[n.GetValue()] = true
+					inQuad = append(inQuad, n.GetValue())
+				}
+			}
+			for i := range inQuad {
+				for j := i + 1; j < len(inQuad); j++ {
+					repeated = repeated || inQuad[i] == inQuad[j]
 				}
 			}
 		}
 	}
-	return len(seen)
+	return len(seen), repeated
 }
 
 // FuzzCanonicalize parses N-Quads, canonicalizes them under a small work limit
-// and checks that (1) the only error is the work limit, (2) with json-gold
-// escaping the output equals json-gold's Normalize byte for byte, and (3) the
-// canonical output parses back and canonicalizes to itself.
+// and checks that (1) the only error is the work limit, (2) the canonical output
+// parses back and canonicalizes to itself, and (3) with json-gold escaping the
+// output equals json-gold's Normalize byte for byte (for at most 8 blank nodes,
+// none repeated within a quad).
 func FuzzCanonicalize(f *testing.F) {
 	f.Add("_:a <urn:p> _:b .\n_:b <urn:p> _:a .\n")
 	f.Add("<urn:s> <urn:p> \"\\b\\f\\u0001\\u007F\\t\"@en _:g .\n_:g <urn:p> _:g _:g .\n")
@@ -93,7 +106,10 @@ func FuzzCanonicalize(f *testing.F) {
 			t.Fatalf("not idempotent:\n%s\nthen\n%s", ours.NQuads, res2.NQuads)
 		}
 
-		if blankNodes(ds) > fuzzMaxBlankNodes {
+		// json-gold lists a quad twice under a blank node that occurs twice in it
+		// (a self-loop); RDFC-1.0 and rdf-canonize list it once, so the two may
+		// label such datasets differently. TestRepeatedBlankNodeInQuad covers it.
+		if n, repeated := blankNodes(ds); n > fuzzMaxBlankNodes || repeated {
 			return
 		}
 		theirs := jsonGoldNormalize(t, ds) // rewrites ds: keep it last
