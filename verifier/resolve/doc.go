@@ -35,7 +35,11 @@
 // returns a single JWK (a body with "kty"). Such an id resolves to
 // VerificationMethod{ID: url, Type: "JsonWebKey", Controller: ""}: there is no
 // controller document to check, so the caller (the VC-JWT verifier) must bind the
-// kid's origin to the issuer itself. A JWK URL with a fragment is refused.
+// kid's origin to the issuer itself. A JWK URL with a fragment is refused. An https
+// URL whose body is a JWK Set ({"keys": [...]}, no "id") resolves only with a
+// fragment, to the one key whose "kid" equals the fragment or the whole id, with
+// the same empty Controller (recommended practice: publish
+// https://{domain}/.well-known/jwks.json and name a key in it).
 //
 // Errors wrap proof.ErrKeyResolution (cannot fetch or parse, method not found,
 // unsupported method type) or proof.ErrKeyNotAuthorized (not under the

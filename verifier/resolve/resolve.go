@@ -144,10 +144,18 @@ func isURL(id string) bool {
 	return strings.HasPrefix(id, "https://") || strings.HasPrefix(id, "http://")
 }
 
+// isJWKSet reports whether a document is a JWK Set (RFC 7517 §5): a "keys" array
+// and no "id".
+func isJWKSet(doc map[string]any) bool {
+	_, hasID := doc["id"]
+	_, hasKeys := doc["keys"].([]any)
+	return hasKeys && !hasID && !isJWK(doc)
+}
+
 func checkDocumentID(base string, doc map[string]any) error {
-	if isJWK(doc) {
+	if isJWK(doc) || isJWKSet(doc) {
 		if !isURL(base) {
-			return fmt.Errorf("%w: a bare JWK can only be named by a URL", ErrInvalidDocument)
+			return fmt.Errorf("%w: a bare JWK or JWK Set can only be named by a URL", ErrInvalidDocument)
 		}
 		return nil
 	}
@@ -333,6 +341,16 @@ func (r *Resolver) ResolveMethod(ctx context.Context, id, relationship string) (
 			return nil, resolutionErr(id, fmt.Errorf("%w: a fragment into a bare JWK", ErrInvalidDocument))
 		}
 		pub, err := jwkKey(doc)
+		if err != nil {
+			return nil, resolutionErr(id, err)
+		}
+		return &proof.VerificationMethod{ID: id, Type: typeJsonWebKey, Controller: "", PublicKey: pub}, nil
+	}
+	if isJWKSet(doc) {
+		if !hasFrag {
+			return nil, resolutionErr(id, fmt.Errorf("%w: a JWK Set URL needs a #kid fragment", ErrInvalidDocument))
+		}
+		pub, err := jwkSetKey(doc, frag, id)
 		if err != nil {
 			return nil, resolutionErr(id, err)
 		}
@@ -583,6 +601,28 @@ func decodeKey(vm map[string]any) (string, crypto.PublicKey, error) {
 		pub, err := jwkKey(m)
 		return typ, pub, err
 	}
+}
+
+// jwkSetKey picks the one key of a JWK Set whose "kid" is the fragment or the whole
+// id.
+func jwkSetKey(set map[string]any, frag, id string) (crypto.PublicKey, error) {
+	var match map[string]any
+	for _, v := range set["keys"].([]any) {
+		k, ok := v.(map[string]any)
+		if !ok {
+			continue
+		}
+		if kid, _ := k["kid"].(string); kid != "" && (kid == frag || kid == id) {
+			if match != nil {
+				return nil, fmt.Errorf("%w: two keys with kid %q", ErrInvalidDocument, truncate(frag, 40))
+			}
+			match = k
+		}
+	}
+	if match == nil {
+		return nil, fmt.Errorf("%w: no key with kid %q in the JWK Set", keys.ErrNotFound, truncate(frag, 40))
+	}
+	return jwkKey(match)
 }
 
 func jwkKey(m map[string]any) (crypto.PublicKey, error) {

@@ -693,3 +693,42 @@ func TestMethodDocumentConflict(t *testing.T) {
 		})
 	}
 }
+
+func TestJWKSet(t *testing.T) {
+	t.Parallel()
+	const set = "https://issuer.example/.well-known/jwks.json"
+	withKid := func(pub crypto.PublicKey, kid string) map[string]any {
+		m := jwkMap(t, pub)
+		m["kid"] = kid
+		return m
+	}
+	r := resolve.New(resolve.Options{Documents: map[string]json.RawMessage{
+		set: mustJSON(t, map[string]any{"keys": []any{
+			withKid(p256, "es-1"), withKid(edKey1, set+"#ed-1"), withKid(edKey2, "dup"), withKid(edKey3, "dup"), "junk",
+		}}),
+		"did:web:jwks.example": mustJSON(t, map[string]any{"keys": []any{withKid(p256, "es-1")}}),
+	}})
+	tests := []struct {
+		id      string
+		want    crypto.PublicKey
+		wantErr error
+	}{
+		{set + "#es-1", p256, nil},
+		{set + "#ed-1", edKey1, nil}, // kid written as the whole URL
+		{set + "#nope", nil, keys.ErrNotFound},
+		{set + "#dup", nil, resolve.ErrInvalidDocument},
+		{set, nil, resolve.ErrInvalidDocument},
+		{"did:web:jwks.example#es-1", nil, resolve.ErrInvalidDocument}, // a DID must resolve to a DID document
+	}
+	for _, tt := range tests {
+		vm, err := r.ResolveMethod(t.Context(), tt.id, proof.AssertionMethod)
+		if !errors.Is(err, tt.wantErr) {
+			t.Errorf("ResolveMethod(%q) = %v, want %v", tt.id, err, tt.wantErr)
+			continue
+		}
+		if err == nil && (vm.ID != tt.id || vm.Type != "JsonWebKey" || vm.Controller != "" ||
+			!tt.want.(interface{ Equal(crypto.PublicKey) bool }).Equal(vm.PublicKey)) {
+			t.Errorf("ResolveMethod(%q) = %+v", tt.id, vm)
+		}
+	}
+}
