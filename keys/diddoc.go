@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 )
@@ -130,22 +131,29 @@ func (r MethodRef) MarshalJSON() ([]byte, error) {
 	return json.Marshal(r.ID)
 }
 
-// UnmarshalJSON reads a string reference or an embedded method object.
+// UnmarshalJSON reads a string reference or an embedded method object; null, an
+// empty id and other JSON values are errors.
 func (r *MethodRef) UnmarshalJSON(b []byte) error {
 	b = bytes.TrimLeft(b, " \t\r\n")
-	if len(b) > 0 && b[0] == '{' {
+	var ref MethodRef
+	switch {
+	case len(b) > 0 && b[0] == '{':
 		var vm VerificationMethodDoc
 		if err := json.Unmarshal(b, &vm); err != nil {
 			return err
 		}
-		*r = MethodRef{ID: vm.ID, Method: &vm}
-		return nil
+		ref = MethodRef{ID: vm.ID, Method: &vm}
+	case len(b) > 0 && b[0] == '"':
+		if err := json.Unmarshal(b, &ref.ID); err != nil {
+			return err
+		}
+	default:
+		return errors.New("keys: verification relationship entry is neither a string nor an object")
 	}
-	var id string
-	if err := json.Unmarshal(b, &id); err != nil {
-		return fmt.Errorf("keys: verification relationship entry is neither a string nor an object: %w", err)
+	if ref.ID == "" {
+		return errors.New("keys: verification relationship entry without an id")
 	}
-	*r = MethodRef{ID: id}
+	*r = ref
 	return nil
 }
 
@@ -180,18 +188,29 @@ func (s StringSet) MarshalJSON() ([]byte, error) {
 	return json.Marshal([]string(s))
 }
 
-// UnmarshalJSON accepts a string or an array of strings.
+// UnmarshalJSON accepts a string or an array of strings; null leaves the set empty.
 func (s *StringSet) UnmarshalJSON(b []byte) error {
+	if string(bytes.TrimSpace(b)) == "null" {
+		*s = nil
+		return nil
+	}
 	var one string
 	if err := json.Unmarshal(b, &one); err == nil {
 		*s = StringSet{one}
 		return nil
 	}
-	var many []string
+	var many []*string
 	if err := json.Unmarshal(b, &many); err != nil {
 		return fmt.Errorf("keys: expected a string or an array of strings: %w", err)
 	}
-	*s = many
+	out := make(StringSet, 0, len(many))
+	for _, v := range many {
+		if v == nil {
+			return errors.New("keys: null in an array of strings")
+		}
+		out = append(out, *v)
+	}
+	*s = out
 	return nil
 }
 

@@ -221,6 +221,10 @@ func TestDIDDocumentJSON(t *testing.T) {
 	if _, err := doc.Method("did:web:example.org#missing"); !errors.Is(err, keys.ErrNotFound) {
 		t.Errorf("missing method: %v", err)
 	}
+	var nulls keys.DIDDocument
+	if err := json.Unmarshal([]byte(`{"controller":null,"@context":null}`), &nulls); err != nil || nulls.Controller != nil || nulls.Context != nil {
+		t.Errorf("null members: %+v, %v", nulls, err)
+	}
 	// Re-encoding writes @context as an array, a one-element type as a string, and
 	// embedded methods as objects.
 	out, err := json.Marshal(&doc)
@@ -245,7 +249,7 @@ func TestDIDDocumentJSON(t *testing.T) {
 			t.Errorf("%s: %v", tt.name, err)
 		}
 	}
-	for _, in := range []string{`{"assertionMethod":[1]}`, `{"controller":1}`, `{"@context":}`} {
+	for _, in := range []string{`{"assertionMethod":[1]}`, `{"assertionMethod":[null]}`, `{"assertionMethod":[""]}`, `{"assertionMethod":[{"type":"Multikey"}]}`, `{"controller":1}`, `{"controller":[null]}`, `{"@context":}`} {
 		if err := json.Unmarshal([]byte(in), &keys.DIDDocument{}); err == nil {
 			t.Errorf("decoded %s", in)
 		}
