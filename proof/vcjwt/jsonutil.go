@@ -5,8 +5,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"math"
+	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -39,110 +40,299 @@ func (o *object) get(name string) ([]byte, bool) {
 	return o.members[i].value, true
 }
 
-// parseObject checks that data is exactly one JSON object with no duplicate member
-// names at any depth and returns its top-level members with their exact bytes. Go's
-// encoding/json keeps the last of duplicate names while other parsers keep the first,
-// so a signed document with duplicates could mean different things to different
-// readers; it is refused.
+// parseObject checks that data is exactly one JSON object (RFC 8259) with no
+// duplicate member names at any depth and returns its top-level members with their
+// exact bytes. Go's encoding/json keeps the last of duplicate names while other
+// parsers keep the first, so a signed document with duplicates could mean different
+// things to different readers; it is refused. The scanner is hand-written because
+// encoding/json's token API cost as much as the Ed25519 verification itself.
 func parseObject(data []byte) (*object, error) {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.UseNumber()
-	tok, err := dec.Token()
-	if err != nil {
-		return nil, err
-	}
-	if d, ok := tok.(json.Delim); !ok || d != '{' {
+	sc := &scanner{data: data}
+	sc.skipWS()
+	if !sc.peek('{') {
 		return nil, errors.New("not a JSON object")
 	}
 	o := &object{index: make(map[string]int)}
-	for dec.More() {
-		start := dec.InputOffset()
-		tok, err := dec.Token()
-		if err != nil {
-			return nil, err
-		}
-		name, ok := tok.(string)
-		if !ok {
-			return nil, errors.New("object member name is not a string")
-		}
-		end := dec.InputOffset()
+	err := sc.object(0, func(name string, key, value []byte) error {
 		if _, dup := o.index[name]; dup {
-			return nil, fmt.Errorf("duplicate member %q", name)
+			return fmt.Errorf("duplicate member %q", name)
 		}
-		if err := walkValue(dec, 1); err != nil {
-			return nil, err
-		}
-		vend := dec.InputOffset()
 		o.index[name] = len(o.members)
-		o.members = append(o.members, member{
-			name:  name,
-			key:   bytes.TrimLeft(data[start:end], " \t\r\n,"),
-			value: bytes.TrimLeft(data[end:vend], " \t\r\n:"),
-		})
-	}
-	if _, err := dec.Token(); err != nil { // the closing brace
+		o.members = append(o.members, member{name: name, key: key, value: value})
+		return nil
+	})
+	if err != nil {
 		return nil, err
 	}
-	if _, err := dec.Token(); err != io.EOF {
+	sc.skipWS()
+	if sc.pos != len(data) {
 		return nil, errors.New("data after the JSON object")
 	}
 	return o, nil
 }
 
-// walkValue consumes one value from dec, refusing duplicate member names in every
-// object it contains.
-func walkValue(dec *json.Decoder, depth int) error {
+// scanner is a strict RFC 8259 syntax checker over a byte slice.
+type scanner struct {
+	data []byte
+	pos  int
+}
+
+var errEOF = errors.New("unexpected end of JSON input")
+
+func (s *scanner) skipWS() {
+	for s.pos < len(s.data) {
+		switch s.data[s.pos] {
+		case ' ', '\t', '\n', '\r':
+			s.pos++
+		default:
+			return
+		}
+	}
+}
+
+func (s *scanner) peek(c byte) bool { return s.pos < len(s.data) && s.data[s.pos] == c }
+
+func (s *scanner) syntax(what string) error {
+	if s.pos >= len(s.data) {
+		return errEOF
+	}
+	return fmt.Errorf("invalid character %q at offset %d %s", s.data[s.pos], s.pos, what)
+}
+
+// value scans one value starting at the current position (whitespace skipped).
+func (s *scanner) value(depth int) error {
+	s.skipWS()
+	if s.pos >= len(s.data) {
+		return errEOF
+	}
+	switch c := s.data[s.pos]; {
+	case c == '{':
+		return s.object(depth+1, nil)
+	case c == '[':
+		return s.array(depth + 1)
+	case c == '"':
+		_, _, err := s.str()
+		return err
+	case c == '-' || (c >= '0' && c <= '9'):
+		return s.number()
+	case c == 't':
+		return s.literal("true")
+	case c == 'f':
+		return s.literal("false")
+	case c == 'n':
+		return s.literal("null")
+	}
+	return s.syntax("looking for a value")
+}
+
+// object scans an object at the current '{'. Member names must be unique; each
+// member is handed to visit (when not nil) with its exact key and value bytes.
+func (s *scanner) object(depth int, visit func(name string, key, value []byte) error) error {
 	if depth > maxDepth {
 		return errDepth
 	}
-	tok, err := dec.Token()
-	if err != nil {
-		return err
+	s.pos++ // '{'
+	var names []string
+	var nameSet map[string]struct{}
+	s.skipWS()
+	if s.peek('}') {
+		s.pos++
+		return nil
 	}
-	d, ok := tok.(json.Delim)
-	if !ok {
-		return nil // a scalar, already validated by Token
-	}
-	switch d {
-	case '{':
-		var seen map[string]struct{}
-		for dec.More() {
-			tok, err := dec.Token()
-			if err != nil {
-				return err
-			}
-			name, ok := tok.(string)
-			if !ok {
-				return errors.New("object member name is not a string")
-			}
-			if seen == nil {
-				seen = make(map[string]struct{})
-			}
-			if _, dup := seen[name]; dup {
-				return fmt.Errorf("duplicate member %q", name)
-			}
-			seen[name] = struct{}{}
-			if err := walkValue(dec, depth+1); err != nil {
+	for {
+		s.skipWS()
+		if !s.peek('"') {
+			return s.syntax("looking for a member name")
+		}
+		kstart := s.pos
+		raw, escaped, err := s.str()
+		if err != nil {
+			return err
+		}
+		key := s.data[kstart:s.pos]
+		name := string(raw)
+		if escaped {
+			if err := json.Unmarshal(key, &name); err != nil {
 				return err
 			}
 		}
-	case '[':
-		for dec.More() {
-			if err := walkValue(dec, depth+1); err != nil {
+		if visit == nil { // the top level checks duplicates in visit
+			if nameSet == nil && len(names) < 16 {
+				if slices.Contains(names, name) {
+					return fmt.Errorf("duplicate member %q", name)
+				}
+				names = append(names, name)
+			} else {
+				if nameSet == nil {
+					nameSet = make(map[string]struct{}, 2*len(names))
+					for _, n := range names {
+						nameSet[n] = struct{}{}
+					}
+				}
+				if _, dup := nameSet[name]; dup {
+					return fmt.Errorf("duplicate member %q", name)
+				}
+				nameSet[name] = struct{}{}
+			}
+		}
+		s.skipWS()
+		if !s.peek(':') {
+			return s.syntax("after a member name")
+		}
+		s.pos++
+		s.skipWS()
+		vstart := s.pos
+		if err := s.value(depth); err != nil {
+			return err
+		}
+		if visit != nil {
+			if err := visit(name, key, s.data[vstart:s.pos]); err != nil {
 				return err
 			}
 		}
-	default:
-		return fmt.Errorf("unexpected %v", d)
+		s.skipWS()
+		if s.peek(',') {
+			s.pos++
+			continue
+		}
+		if s.peek('}') {
+			s.pos++
+			return nil
+		}
+		return s.syntax("after an object member")
 	}
-	_, err = dec.Token() // the closing delimiter; Token checks it matches
-	return err
 }
 
-// asString decodes a JSON string value; ok is false for any other JSON type.
+func (s *scanner) array(depth int) error {
+	if depth > maxDepth {
+		return errDepth
+	}
+	s.pos++ // '['
+	s.skipWS()
+	if s.peek(']') {
+		s.pos++
+		return nil
+	}
+	for {
+		if err := s.value(depth); err != nil {
+			return err
+		}
+		s.skipWS()
+		if s.peek(',') {
+			s.pos++
+			continue
+		}
+		if s.peek(']') {
+			s.pos++
+			return nil
+		}
+		return s.syntax("after an array element")
+	}
+}
+
+// str scans a string at the current '"' and returns its raw content (between the
+// quotes) and whether it holds escapes.
+func (s *scanner) str() (raw []byte, escaped bool, err error) {
+	s.pos++ // '"'
+	start := s.pos
+	for s.pos < len(s.data) {
+		c := s.data[s.pos]
+		switch {
+		case c == '"':
+			raw = s.data[start:s.pos]
+			s.pos++
+			return raw, escaped, nil
+		case c < 0x20:
+			return nil, false, s.syntax("in a string")
+		case c == '\\':
+			escaped = true
+			s.pos++
+			if s.pos >= len(s.data) {
+				return nil, false, errEOF
+			}
+			switch s.data[s.pos] {
+			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+				s.pos++
+			case 'u':
+				s.pos++
+				for range 4 {
+					if s.pos >= len(s.data) {
+						return nil, false, errEOF
+					}
+					if !isHex(s.data[s.pos]) {
+						return nil, false, s.syntax("in a \\u escape")
+					}
+					s.pos++
+				}
+			default:
+				return nil, false, s.syntax("in a string escape")
+			}
+		default:
+			s.pos++
+		}
+	}
+	return nil, false, errEOF
+}
+
+func isHex(c byte) bool {
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')
+}
+
+func (s *scanner) digits() int {
+	n := 0
+	for s.pos < len(s.data) && s.data[s.pos] >= '0' && s.data[s.pos] <= '9' {
+		s.pos++
+		n++
+	}
+	return n
+}
+
+func (s *scanner) number() error {
+	if s.peek('-') {
+		s.pos++
+	}
+	switch {
+	case s.peek('0'):
+		s.pos++
+	case s.pos < len(s.data) && s.data[s.pos] >= '1' && s.data[s.pos] <= '9':
+		s.digits()
+	default:
+		return s.syntax("in a number")
+	}
+	if s.peek('.') {
+		s.pos++
+		if s.digits() == 0 {
+			return s.syntax("after a decimal point")
+		}
+	}
+	if s.peek('e') || s.peek('E') {
+		s.pos++
+		if s.peek('+') || s.peek('-') {
+			s.pos++
+		}
+		if s.digits() == 0 {
+			return s.syntax("in an exponent")
+		}
+	}
+	return nil
+}
+
+func (s *scanner) literal(lit string) error {
+	if !bytes.HasPrefix(s.data[s.pos:], []byte(lit)) {
+		return s.syntax("in a literal")
+	}
+	s.pos += len(lit)
+	return nil
+}
+
+// asString decodes a JSON string value (already syntax-checked by parseObject); ok is
+// false for any other JSON type.
 func asString(raw []byte) (string, bool) {
-	if len(raw) == 0 || raw[0] != '"' {
+	if len(raw) < 2 || raw[0] != '"' || raw[len(raw)-1] != '"' {
 		return "", false
+	}
+	if bytes.IndexByte(raw, '\\') < 0 {
+		return string(raw[1 : len(raw)-1]), true
 	}
 	var s string
 	if err := json.Unmarshal(raw, &s); err != nil {
@@ -157,11 +347,15 @@ func idOf(raw []byte) (string, bool) {
 	if s, ok := asString(raw); ok {
 		return s, true
 	}
-	var m map[string]json.RawMessage
-	if len(raw) == 0 || raw[0] != '{' || json.Unmarshal(raw, &m) != nil {
+	if len(raw) == 0 || raw[0] != '{' {
 		return "", false
 	}
-	return asString(m["id"])
+	o, err := parseObject(raw)
+	if err != nil {
+		return "", false
+	}
+	id, _ := o.get("id")
+	return asString(id)
 }
 
 // subjectIDs returns the ids of credentialSubject (an object or an array of objects);
@@ -180,11 +374,14 @@ func subjectIDs(raw []byte) ([]string, error) {
 	}
 	var ids []string
 	for _, s := range subjects {
-		var m map[string]json.RawMessage
-		if len(s) == 0 || s[0] != '{' || json.Unmarshal(s, &m) != nil {
+		if len(s) == 0 || s[0] != '{' {
 			return nil, errors.New("credentialSubject is not an object")
 		}
-		raw, ok := m["id"]
+		o, err := parseObject(s)
+		if err != nil {
+			return nil, err
+		}
+		raw, ok := o.get("id")
 		if !ok {
 			continue
 		}
@@ -236,15 +433,23 @@ func numericDate(raw []byte) (int64, error) {
 	return int64(math.Floor(f)), nil
 }
 
+// dateTimeRE is the lexical form of an XML Schema dateTime with a four-digit year;
+// time.Parse alone also takes one-digit hours and other slips.
+var dateTimeRE = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})?$`)
+
 // parseDateTime reads an XML Schema dateTime as VCDM uses it: RFC 3339 with an
-// offset, or without one, which VCDM 2.0 says MUST be read as UTC.
+// offset, or without one, which VCDM 2.0 says MUST be read as UTC. Years 0001 to 9999.
 func parseDateTime(s string) (time.Time, error) {
-	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
-		return t, nil
+	bad := fmt.Errorf("%q is not an XML Schema dateTime", s)
+	if !dateTimeRE.MatchString(s) {
+		return time.Time{}, bad
 	}
-	t, err := time.ParseInLocation("2006-01-02T15:04:05.999999999", s, time.UTC)
+	t, err := time.Parse(time.RFC3339Nano, s)
 	if err != nil {
-		return time.Time{}, fmt.Errorf("%q is not an XML Schema dateTime", s)
+		t, err = time.ParseInLocation("2006-01-02T15:04:05.999999999", s, time.UTC)
+	}
+	if err != nil || t.Unix() < minNumericDate || t.Unix() > maxNumericDate {
+		return time.Time{}, bad
 	}
 	return t, nil
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"unicode/utf8"
 
 	"github.com/lestrrat-go/jwx/v2/jwa"
 	"github.com/lestrrat-go/jwx/v2/jws"
@@ -108,6 +109,9 @@ func Sign(credential []byte, s keys.Signer, opts SignOptions) (string, error) {
 
 // signingPayload builds the JWT payload from the credential.
 func signingPayload(credential []byte) ([]byte, error) {
+	if !utf8.Valid(credential) {
+		return nil, fmt.Errorf("%w: not UTF-8", ErrInvalidCredential)
+	}
 	var buf bytes.Buffer
 	if err := json.Compact(&buf, credential); err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrInvalidCredential, err)

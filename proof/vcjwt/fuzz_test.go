@@ -1,0 +1,124 @@
+package vcjwt
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/obadge/obadge/internal/testutil"
+	"github.com/obadge/obadge/keys"
+	"github.com/obadge/obadge/proof"
+)
+
+// sentinels are the errors every Verify failure must wrap at least one of.
+var sentinels = []error{
+	proof.ErrMalformedProof, proof.ErrInvalidSignature, proof.ErrAlgorithmRefused,
+	proof.ErrKeyResolution, proof.ErrKeyNotAuthorized, proof.ErrClaimMismatch,
+}
+
+// sharedSeeds returns the 1EdTech JWT fixtures when ../shared/ref is present (through
+// testutil.RepoRoot, the same place testutil.SharedRef looks); a fuzz target cannot
+// skip only its fixture seeds, so absence just means fewer seeds.
+func sharedSeeds(tb testing.TB) []string {
+	base := filepath.Join(testutil.RepoRoot(tb), "..", "shared", "ref")
+	var out []string
+	for _, p := range []string{
+		"test-vectors/ob-v3p0-vc-jwt/simple-jwt.png.extracted.jwt",
+		"test-vectors/ob-v3p0-vc-jwt/simple-jwt_v1.png.extracted.jwt",
+		"examples/1edtech-validator-ob30/simple.jwt",
+		"examples/1edtech-validator-ob30/velocity.jwt",
+	} {
+		if b, err := os.ReadFile(filepath.Join(base, filepath.FromSlash(p))); err == nil {
+			out = append(out, string(b))
+		}
+	}
+	return out
+}
+
+func FuzzVerify(f *testing.F) {
+	ed := testSigner(f, keys.AlgEdDSA, testKID)
+	es := testSigner(f, keys.AlgES256, testIssuer+"#key-2")
+	res := staticResolver{}
+	for k, v := range resolverFor(ed, testIssuer) {
+		res[k] = v
+	}
+	for k, v := range resolverFor(es, testIssuer) {
+		res[k] = v
+	}
+	for _, s := range []keys.Signer{ed, es} {
+		for _, embed := range []bool{false, true} {
+			tok, err := Sign([]byte(testCredential), s, SignOptions{EmbedJWK: embed})
+			if err != nil {
+				f.Fatal(err)
+			}
+			f.Add(tok)
+		}
+	}
+	good := payloadWith(f, testCredential, goodIss, goodJti, goodNbf, goodSub, goodExp)
+	f.Add(craft(f, `{"alg":"none","kid":"`+testKID+`"}`, good, "", nil))
+	f.Add(craft(f, `{"alg":"EdDSA","kid":"`+testKID+`","crit":["b64"],"b64":false}`, good, keys.AlgEdDSA, ed))
+	f.Add(craft(f, `{"alg":"EdDSA","kid":"`+testKID+`"}`, `{"vc":{"@context":["https://www.w3.org/2018/credentials/v1"]},"nbf":1}`, keys.AlgEdDSA, ed))
+	for _, s := range sharedSeeds(f) {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, token string) {
+		got, err := Verify(context.Background(), token, VerifyOptions{Resolver: res, MaxTokenBytes: 64 << 10})
+		if err != nil {
+			known := false
+			for _, s := range sentinels {
+				known = known || errors.Is(err, s)
+			}
+			if !known {
+				t.Fatalf("error wraps no proof sentinel: %v", err)
+			}
+		}
+		if got == nil {
+			if err == nil {
+				t.Fatal("nil Result without error")
+			}
+			return
+		}
+		if err != nil && !errors.Is(err, proof.ErrClaimMismatch) && !errors.Is(err, proof.ErrMalformedProof) {
+			t.Fatalf("Result returned with %v", err)
+		}
+		if !json.Valid(got.Credential) {
+			t.Fatalf("Credential is not JSON: %q", got.Credential)
+		}
+		if got.Version != Version1 && got.Version != Version2 {
+			t.Fatalf("Version %q", got.Version)
+		}
+	})
+}
+
+// FuzzSign: whatever Sign accepts, Verify must accept and give back unchanged.
+func FuzzSign(f *testing.F) {
+	ed := testSigner(f, keys.AlgEdDSA, testKID)
+	res := resolverFor(ed, testIssuer)
+	f.Add(testCredential)
+	f.Add(strings.Replace(testCredential, `"id": "did:example:alice",`, "", 1))
+	f.Add(`{"@context":["https://www.w3.org/ns/credentials/v2"],"id":"x","issuer":"did:web:issuer.example","validFrom":"2020-01-01T00:00:00"}`)
+	f.Add(`{"@context":"https://www.w3.org/ns/credentials/v2","id":"x","issuer":"did:web:issuer.example","validFrom":"2020-01-01T00:00:00Z","credentialSubject":[{"id":"a"},{"id":"b"}]}`)
+	f.Fuzz(func(t *testing.T, cred string) {
+		tok, err := Sign([]byte(cred), ed, SignOptions{})
+		if err != nil {
+			if !errors.Is(err, ErrInvalidCredential) {
+				t.Fatalf("Sign error outside ErrInvalidCredential: %v", err)
+			}
+			return
+		}
+		got, err := Verify(context.Background(), tok, VerifyOptions{Resolver: res})
+		if err != nil {
+			if errors.Is(err, proof.ErrKeyNotAuthorized) || errors.Is(err, proof.ErrKeyResolution) {
+				return // the credential names another issuer than the test key's DID
+			}
+			t.Fatalf("Verify of a token Sign made: %v\n%s", err, cred)
+		}
+		if want := compactCredential(t, cred); string(got.Credential) != want {
+			t.Fatalf("Credential changed\n got %s\nwant %s", got.Credential, want)
+		}
+	})
+}
