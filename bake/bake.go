@@ -51,7 +51,8 @@ const (
 type Option func(*config)
 
 type config struct {
-	maxSize int
+	maxSize   int
+	maxTokens int // MaxTokens; lowered by tests
 }
 
 // WithMaxSize sets the largest image, in bytes, a call accepts or produces. A value
@@ -65,7 +66,7 @@ func WithMaxSize(n int) Option {
 }
 
 func newConfig(opts []Option) config {
-	c := config{maxSize: DefaultMaxSize}
+	c := config{maxSize: DefaultMaxSize, maxTokens: MaxTokens}
 	for _, o := range opts {
 		o(&c)
 	}

@@ -55,10 +55,6 @@ func scanSVG(svg []byte, c config, stopAtFirst bool) (*svgScan, error) {
 		credStart int
 	)
 	for {
-		tokens++
-		if tokens > MaxTokens {
-			return nil, fmt.Errorf("%w: more than %d XML tokens", ErrTooLarge, MaxTokens)
-		}
 		start := int(d.InputOffset())
 		tok, err := d.Token()
 		if errors.Is(err, io.EOF) {
@@ -66,6 +62,10 @@ func scanSVG(svg []byte, c config, stopAtFirst bool) (*svgScan, error) {
 		}
 		if err != nil {
 			return nil, fmt.Errorf("%w: %w", ErrMalformedImage, err)
+		}
+		tokens++
+		if tokens > c.maxTokens {
+			return nil, fmt.Errorf("%w: more than %d XML tokens", ErrTooLarge, c.maxTokens)
 		}
 		end := int(d.InputOffset())
 		switch t := tok.(type) {

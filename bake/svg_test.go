@@ -242,9 +242,20 @@ func TestSVGHostile(t *testing.T) {
 
 func TestSVGTokenCap(t *testing.T) {
 	t.Parallel()
-	svg := "<svg xmlns=\"http://www.w3.org/2000/svg\">" + strings.Repeat("<g/>", MaxTokens/2+1) + "</svg>"
-	if _, err := UnbakeSVG([]byte(svg)); !errors.Is(err, ErrTooLarge) {
-		t.Errorf("UnbakeSVG error = %v, want ErrTooLarge", err)
+	const limit = 1000
+	lowCap := func(c *config) { c.maxTokens = limit }
+	// <svg> + n × (<g/> = start + end) + </svg>
+	svg := func(n int) []byte {
+		return []byte("<svg xmlns=\"http://www.w3.org/2000/svg\">" + strings.Repeat("<g/>", n) + "</svg>")
+	}
+	if _, err := UnbakeSVG(svg(limit/2-1), lowCap); !errors.Is(err, ErrNotBaked) {
+		t.Errorf("UnbakeSVG under the token cap: %v, want ErrNotBaked", err)
+	}
+	if _, err := UnbakeSVG(svg(limit/2), lowCap); !errors.Is(err, ErrTooLarge) {
+		t.Errorf("UnbakeSVG over the token cap: %v, want ErrTooLarge", err)
+	}
+	if c := newConfig(nil); c.maxTokens != MaxTokens {
+		t.Errorf("default token cap %d, want %d", c.maxTokens, MaxTokens)
 	}
 }
 
