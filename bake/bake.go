@@ -53,6 +53,7 @@ type Option func(*config)
 type config struct {
 	maxSize   int
 	maxTokens int // MaxTokens; lowered by tests
+	maxChunks int // MaxChunks; lowered by tests
 }
 
 // WithMaxSize sets the largest image, in bytes, a call accepts or produces. A value
@@ -66,7 +67,7 @@ func WithMaxSize(n int) Option {
 }
 
 func newConfig(opts []Option) config {
-	c := config{maxSize: DefaultMaxSize, maxTokens: MaxTokens}
+	c := config{maxSize: DefaultMaxSize, maxTokens: MaxTokens, maxChunks: MaxChunks}
 	for _, o := range opts {
 		o(&c)
 	}

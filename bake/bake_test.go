@@ -245,15 +245,26 @@ func TestPNGHostile(t *testing.T) {
 
 func TestPNGChunkCap(t *testing.T) {
 	t.Parallel()
-	img := append([]byte{}, pngSignature...)
-	img = appendChunk(img, "IHDR", []byte(ihdr(1, 1, 8, 6)))
-	for range MaxChunks {
-		img = appendChunk(img, "tEXt", nil)
+	const limit = 100
+	lowCap := func(c *config) { c.maxChunks = limit }
+	// IHDR + n × tEXt + IDAT + IEND
+	img := func(n int) []byte {
+		b := append([]byte{}, pngSignature...)
+		b = appendChunk(b, "IHDR", []byte(ihdr(1, 1, 8, 6)))
+		for range n {
+			b = appendChunk(b, "tEXt", []byte("k\x00v"))
+		}
+		b = appendChunk(b, "IDAT", []byte("x"))
+		return appendChunk(b, "IEND", nil)
 	}
-	img = appendChunk(img, "IDAT", []byte("x"))
-	img = appendChunk(img, "IEND", nil)
-	if _, err := UnbakePNG(img); !errors.Is(err, ErrTooLarge) {
-		t.Errorf("UnbakePNG with %d chunks: %v, want ErrTooLarge", MaxChunks+3, err)
+	if _, err := UnbakePNG(img(limit-3), lowCap); !errors.Is(err, ErrNotBaked) {
+		t.Errorf("UnbakePNG with %d chunks: %v, want ErrNotBaked", limit, err)
+	}
+	if _, err := UnbakePNG(img(limit-2), lowCap); !errors.Is(err, ErrTooLarge) {
+		t.Errorf("UnbakePNG with %d chunks: %v, want ErrTooLarge", limit+1, err)
+	}
+	if c := newConfig(nil); c.maxChunks != MaxChunks {
+		t.Errorf("default chunk cap %d, want %d", c.maxChunks, MaxChunks)
 	}
 }
 

@@ -35,8 +35,8 @@ func parsePNG(img []byte, c config) ([]chunk, error) {
 	rest := img[len(pngSignature):]
 	sawIDAT := false
 	for len(rest) > 0 {
-		if len(chunks) >= MaxChunks {
-			return nil, fmt.Errorf("%w: more than %d chunks", ErrTooLarge, MaxChunks)
+		if len(chunks) >= c.maxChunks {
+			return nil, fmt.Errorf("%w: more than %d chunks", ErrTooLarge, c.maxChunks)
 		}
 		if len(rest) < 12 {
 			return nil, fmt.Errorf("%w: truncated chunk header", ErrMalformedImage)
