@@ -168,6 +168,9 @@ func New(p Policy, opts ...Option) *Client {
 	return c
 }
 
+// CloseIdleConnections closes kept-alive connections (at shutdown, or in tests).
+func (c *Client) CloseIdleConnections() { c.http.CloseIdleConnections() }
+
 // Policy returns the effective policy, defaults applied.
 func (c *Client) Policy() Policy { return c.policy }
 

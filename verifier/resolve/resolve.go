@@ -71,10 +71,11 @@ type Options struct {
 
 // Resolver implements proof.MethodResolver. It is safe for concurrent use.
 type Resolver struct {
-	opts  Options
-	docs  map[string][]byte
-	mu    sync.Mutex
-	cache map[string]cacheEntry
+	opts    Options
+	docs    map[string][]byte
+	mu      sync.Mutex
+	cache   map[string]cacheEntry
+	flights map[string]*flight
 }
 
 type cacheEntry struct {
@@ -103,7 +104,7 @@ func New(opts Options) *Resolver {
 		docs[k] = bytes.Clone(v)
 	}
 	opts.Documents = nil
-	return &Resolver{opts: opts, docs: docs, cache: make(map[string]cacheEntry)}
+	return &Resolver{opts: opts, docs: docs, cache: make(map[string]cacheEntry), flights: make(map[string]*flight)}
 }
 
 func resolutionErr(id string, err error) error {
@@ -211,23 +212,58 @@ func (r *Resolver) document(ctx context.Context, base string) ([]byte, error) {
 	}
 }
 
-// fetch gets a remote document through the cache.
+// fetch gets a remote document through the cache. Concurrent requests for the same
+// document share one fetch.
 func (r *Resolver) fetch(ctx context.Context, key, u string, accept ...string) ([]byte, error) {
 	if r.opts.Offline || r.opts.Fetch == nil {
 		return nil, fmt.Errorf("%w: resolver has no network access", fetch.ErrOffline)
 	}
-	now := r.opts.Now()
-	r.mu.Lock()
-	e, ok := r.cache[key]
-	if ok && now.Before(e.expires) {
+	for retried := false; ; retried = true {
+		now := r.opts.Now()
+		r.mu.Lock()
+		if e, ok := r.cache[key]; ok {
+			if now.Before(e.expires) {
+				r.mu.Unlock()
+				return e.raw, nil
+			}
+			delete(r.cache, key)
+		}
+		if f, ok := r.flights[key]; ok {
+			r.mu.Unlock()
+			select {
+			case <-f.done:
+			case <-ctx.Done():
+				return nil, ctx.Err()
+			}
+			// The leader's own deadline or cancellation is not ours: try once more.
+			if f.err != nil && !retried && ctx.Err() == nil &&
+				(errors.Is(f.err, context.Canceled) || errors.Is(f.err, context.DeadlineExceeded)) {
+				continue
+			}
+			return f.raw, f.err
+		}
+		f := &flight{done: make(chan struct{})}
+		r.flights[key] = f
 		r.mu.Unlock()
-		return e.raw, nil
-	}
-	if ok {
-		delete(r.cache, key)
-	}
-	r.mu.Unlock()
 
+		f.raw, f.err = r.fetchNow(ctx, key, u, now, accept...)
+		r.mu.Lock()
+		delete(r.flights, key)
+		r.mu.Unlock()
+		close(f.done)
+		return f.raw, f.err
+	}
+}
+
+// flight is one fetch in progress; raw and err are set before done is closed.
+type flight struct {
+	done chan struct{}
+	raw  []byte
+	err  error
+}
+
+// fetchNow fetches, checks and caches one document.
+func (r *Resolver) fetchNow(ctx context.Context, key, u string, now time.Time, accept ...string) ([]byte, error) {
 	resp, err := r.opts.Fetch.Get(ctx, u, accept...)
 	if err != nil {
 		return nil, err

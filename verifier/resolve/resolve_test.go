@@ -175,6 +175,13 @@ func newServer(t *testing.T) *server {
 		return map[string]any{"id": s.origin + "/vm-unlisted", "type": "Multikey", "controller": issuer, "publicKeyMultibase": multibase(t, edKey2)}, ""
 	}
 	docs["/keys/1"] = func() (any, string) { return jwkMap(t, p256), "" }
+	docs["/slow/did.json"] = func() (any, string) {
+		time.Sleep(150 * time.Millisecond) // long enough for concurrent resolutions to pile up
+		d := s.did + ":slow"
+		return map[string]any{"id": d,
+			"verificationMethod": []any{map[string]any{"id": d + "#k", "type": "Multikey", "controller": d, "publicKeyMultibase": multibase(t, edKey1)}},
+			"assertionMethod":    []any{"#k"}}, ""
+	}
 	docs["/keys/private"] = func() (any, string) {
 		m := jwkMap(t, edKey1)
 		m["d"] = base64.RawURLEncoding.EncodeToString(seed(1))
@@ -552,6 +559,41 @@ func TestConcurrentUse(t *testing.T) {
 	wg.Wait()
 	if failures.Load() != 0 {
 		t.Fatalf("%d failures", failures.Load())
+	}
+}
+
+// TestSharedFetch: concurrent resolutions of one document make one request.
+func TestSharedFetch(t *testing.T) {
+	t.Parallel()
+	s := newServer(t)
+	r := s.resolver(t, nil)
+	var wg sync.WaitGroup
+	for range 20 {
+		wg.Go(func() {
+			if _, err := r.ResolveMethod(context.Background(), s.did+":slow#k", proof.AssertionMethod); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	if got := s.count("/slow/did.json"); got != 1 {
+		t.Fatalf("20 concurrent resolutions made %d requests, want 1", got)
+	}
+	// A caller whose context ends stops waiting, without harming the others.
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
+	defer cancel()
+	r2 := s.resolver(t, nil)
+	done := make(chan error, 1)
+	go func() {
+		_, err := r2.ResolveMethod(context.Background(), s.did+":slow#k", proof.AssertionMethod)
+		done <- err
+	}()
+	time.Sleep(10 * time.Millisecond)
+	if _, err := r2.ResolveMethod(ctx, s.did+":slow#k", proof.AssertionMethod); !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("waiter with an expired context: %v", err)
+	}
+	if err := <-done; err != nil {
+		t.Errorf("leader: %v", err)
 	}
 }
 
