@@ -124,6 +124,9 @@ func scanSVG(svg []byte, c config, stopAtFirst bool) (*svgScan, error) {
 			}
 		case xml.CharData:
 			if depth == 0 {
+				if start == 0 {
+					t = bytes.TrimPrefix(t, []byte("\uFEFF")) // a UTF-8 byte order mark
+				}
 				if len(bytes.TrimSpace(t)) != 0 {
 					return nil, fmt.Errorf("%w: text outside the root element", ErrMalformedImage)
 				}

@@ -47,6 +47,7 @@ func TestSVGRoundTrip(t *testing.T) {
 		{"prefixed root", `<s:svg xmlns:s="http://www.w3.org/2000/svg" />`, testJWT,
 			`<openbadges:credential verify="` + testJWT + `"/></s:svg>`},
 		{"generated", string(GenerateSVG("A & B", "Issuer")), testJSON, "<openbadges:credential><![CDATA["},
+		{"byte order mark", "\uFEFF" + plainSVG, testJWT, `<openbadges:credential verify="` + testJWT + `"/>`},
 		{"crlf json", plainSVG, "{\r\n\"a\": 1\r\n}", "<openbadges:credential><![CDATA[{\r\n\"a\": 1\r\n}]]>"},
 	}
 	for _, tt := range tests {
@@ -218,6 +219,7 @@ func TestSVGHostile(t *testing.T) {
 		{"wrong root namespace", `<svg xmlns="http://example.org/"/>`, nil, ErrMalformedImage},
 		{"two roots", `<svg` + ns + `/><svg` + ns + `/>`, nil, ErrMalformedImage},
 		{"text outside root", `junk<svg` + ns + `/>`, nil, ErrMalformedImage},
+		{"byte order mark not first", " \uFEFF<svg" + ns + `/>`, nil, ErrMalformedImage},
 		{"unclosed", `<svg` + ns + `><g>`, nil, ErrMalformedImage},
 		{"empty", ``, nil, ErrMalformedImage},
 		{"not utf-8", "<svg" + ns + "><g a=\"\xff\"/></svg>", nil, ErrMalformedImage},
