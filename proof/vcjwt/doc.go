@@ -27,16 +27,18 @@
 //
 //   - any header member other than alg, kid, jwk and typ (OB: "Additional JOSE Headers
 //     are NOT allowed"; this covers crit, jku, x5u, x5c, b64, cty, ...), and typ other
-//     than "JWT";
+//     than "JWT" (compared case-insensitively, RFC 7515 §4.1.9), so VC-JOSE-COSE's
+//     "vc+jwt" is refused;
 //   - alg none, every HMAC alg and anything outside EdDSA, ES256, RS256, and a key whose
-//     type does not fit the alg (Ed25519 for EdDSA, P-256 for ES256, RSA of at least
-//     2048 bits for RS256) — proof.ErrAlgorithmRefused;
+//     type does not fit the alg (Ed25519 for EdDSA, P-256 for ES256, RSA of 2048 to
+//     8192 bits for RS256, as keys.PublicKeyAlgorithm decides) — proof.ErrAlgorithmRefused;
 //   - an embedded jwk carrying private members (d, p, q, dp, dq, qi, oth, k).
 //
 // The key comes from kid, dereferenced through VerifyOptions.Resolver with the
 // assertionMethod relationship, or from the jwk header when there is no kid (with both,
-// kid wins and the jwk must be the same key). The key is then bound to the credential's
-// issuer before any signature is checked, so no key of another party is ever fetched:
+// kid wins and the jwk must be the same key). The kid is bound to the credential's
+// issuer before the resolver is called, so the resolver is never asked for a key of
+// another party than the issuer the token names:
 //
 //   - a DID URL kid must have the issuer id as its DID, and the resolved method's
 //     controller must be the issuer id;
@@ -65,8 +67,9 @@
 //
 // Verify does not judge the validity window against the clock: it returns nbf and exp
 // in the Result for the verifier's dates check (jwx's JWT validation is not used).
-// When the signature verified but a claim check failed, Verify returns the Result
-// along with the error so that a verifier can report what was signed.
+// When the signature verified but a claim disagrees with the credential (an error
+// wrapping proof.ErrClaimMismatch), Verify returns the Result along with the error so
+// that a verifier can report what was signed; with every other error the Result is nil.
 //
 // The package does no I/O: keys come through the proof.MethodResolver the caller gives.
 package vcjwt

@@ -3,7 +3,12 @@ package vcjwt
 import (
 	"bytes"
 	"context"
+	"crypto/ed25519"
+	"crypto/hmac"
+	"crypto/sha256"
+	"crypto/x509"
 	"encoding/json"
+	"encoding/pem"
 	"errors"
 	"fmt"
 	"strings"
@@ -181,6 +186,14 @@ func TestSignErrors(t *testing.T) {
 	})
 }
 
+// hmacToken is the classic key-confusion forgery: HS256 keyed with public bytes.
+func hmacToken(header, payload string, secret []byte) string {
+	input := b64.EncodeToString([]byte(header)) + "." + b64.EncodeToString([]byte(payload))
+	mac := hmac.New(sha256.New, secret)
+	mac.Write([]byte(input))
+	return input + "." + b64.EncodeToString(mac.Sum(nil))
+}
+
 // replacePart swaps part i of a compact token.
 func replacePart(tok string, i int, part string) string {
 	p := strings.Split(tok, ".")
@@ -210,7 +223,6 @@ func TestVerifyRefuses(t *testing.T) {
 	sig[0] ^= 1
 	httpsCred := strings.Replace(testCredential, `"id": "did:web:issuer.example"`, `"id": "https://issuer.example/profile"`, 1)
 	httpsPayload := payloadWith(t, httpsCred, `"iss":"https://issuer.example/profile"`, goodJti, goodNbf, goodSub, goodExp)
-	hmacKey, _ := json.Marshal(ed.Public())
 
 	tests := []struct {
 		name    string
@@ -234,9 +246,22 @@ func TestVerifyRefuses(t *testing.T) {
 		{"alg none with jwk", func(t *testing.T) string {
 			return craft(t, `{"alg":"none","jwk":{"kty":"OKP","crv":"Ed25519","x":"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"}}`, good, "", nil)
 		}, edRes, 0, proof.ErrAlgorithmRefused},
-		{"HS256 with the public key as secret", func(t *testing.T) string {
-			return craft(t, `{"alg":"HS256","kid":"`+testKID+`"}`, good, "", nil) + string(hmacKey[:0]) + "c2ln"
+		{"HS256 with the Ed25519 public key as secret", func(t *testing.T) string {
+			return hmacToken(`{"alg":"HS256","kid":"`+testKID+`","typ":"JWT"}`, good, ed.Public().(ed25519.PublicKey))
 		}, edRes, 0, proof.ErrAlgorithmRefused},
+		{"HS256 with the RSA public key PEM as secret", func(t *testing.T) string {
+			der, err := x509.MarshalPKIXPublicKey(rs.Public())
+			if err != nil {
+				t.Fatal(err)
+			}
+			return hmacToken(`{"alg":"HS256","kid":"`+testKID+`","typ":"JWT"}`, good, pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der}))
+		}, rsRes, 0, proof.ErrAlgorithmRefused},
+		{"HS256 with an oct jwk", func(t *testing.T) string {
+			return hmacToken(`{"alg":"HS256","jwk":{"kty":"oct","k":"c2VjcmV0"}}`, good, []byte("secret"))
+		}, edRes, 0, proof.ErrAlgorithmRefused},
+		{"EdDSA with an oct jwk", func(t *testing.T) string {
+			return craft(t, `{"alg":"EdDSA","jwk":{"kty":"oct","k":"c2VjcmV0"}}`, good, keys.AlgEdDSA, ed)
+		}, edRes, 0, proof.ErrMalformedProof},
 		{"RS256 header on an Ed25519 key", func(t *testing.T) string {
 			return craft(t, `{"alg":"RS256","kid":"`+testKID+`","typ":"JWT"}`, good, keys.AlgRS256, rs)
 		}, edRes, 0, proof.ErrAlgorithmRefused},

@@ -83,16 +83,16 @@ func Verify(ctx context.Context, token string, opts VerifyOptions) (*Result, err
 	if err != nil {
 		return nil, err
 	}
-	cf, err := credentialFields(cobj, version)
-	if err != nil {
-		return nil, mismatch("%v", err)
-	}
-	if cf.issuer == "" {
+	// Only the issuer id is read before the signature is checked: the key must be
+	// bound to it before anything is resolved.
+	issuerRaw, _ := cobj.get("issuer")
+	issuer, ok := idOf(issuerRaw)
+	if !ok || issuer == "" {
 		return nil, mismatch("the credential has no issuer id to bind the key to")
 	}
 
 	res := &Result{Version: version, Alg: hdr.alg, KeyID: hdr.kid}
-	key, err := resolveKey(ctx, hdr, cf.issuer, opts.Resolver, res)
+	key, err := resolveKey(ctx, hdr, issuer, opts.Resolver, res)
 	if err != nil {
 		return nil, err
 	}
@@ -113,7 +113,17 @@ func Verify(ctx context.Context, token string, opts VerifyOptions) (*Result, err
 	} else {
 		res.Credential = withoutRegisteredClaims(pobj)
 	}
-	return res, checkClaims(pobj, cf, res)
+	cf, err := credentialFields(cobj, version)
+	if err != nil {
+		return res, mismatch("%v", err)
+	}
+	if err := checkClaims(pobj, cf, res); err != nil {
+		if !errors.Is(err, proof.ErrClaimMismatch) {
+			return nil, err
+		}
+		return res, err
+	}
+	return res, nil
 }
 
 // decodePart decodes one base64url part strictly: no padding, no other alphabet, no
