@@ -1,6 +1,7 @@
 package resolve_test
 
 import (
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -98,4 +99,27 @@ func idEscape(s string) string {
 		}
 	}
 	return b.String()
+}
+
+// FuzzDIDJWK: any bytes as the JWK of a did:jwk either resolve to a key under
+// "#0" or fail with a proof sentinel.
+func FuzzDIDJWK(f *testing.F) {
+	f.Add([]byte(`{"kty":"OKP","crv":"Ed25519","x":"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"}`))
+	f.Add([]byte(`{"kty":"EC","crv":"P-256","x":"","y":""}`))
+	f.Add([]byte(`{"kty":"oct","k":"AAAA"}`))
+	f.Add([]byte(`null`))
+	r := resolve.New(resolve.Options{})
+	f.Fuzz(func(t *testing.T, jwk []byte) {
+		did := "did:jwk:" + base64.RawURLEncoding.EncodeToString(jwk)
+		vm, err := r.ResolveMethod(t.Context(), did+"#0", proof.AssertionMethod)
+		if err != nil {
+			if !errors.Is(err, proof.ErrKeyResolution) && !errors.Is(err, proof.ErrKeyNotAuthorized) {
+				t.Fatalf("error %v wraps neither proof sentinel", err)
+			}
+			return
+		}
+		if vm.Controller != did || vm.PublicKey == nil || vm.Type != "JsonWebKey" {
+			t.Fatalf("method %+v", vm)
+		}
+	})
 }
