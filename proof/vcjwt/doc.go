@@ -55,9 +55,10 @@
 // claims are compared with the credential (errors wrap proof.ErrClaimMismatch): iss with
 // the issuer id, jti with the credential id, nbf (required) with validFrom and exp with
 // validUntil (both or neither, compared in whole seconds; exp not after nbf is refused),
-// and sub with credentialSubject.id. A missing sub while the subject has an id is
-// reported last and as ErrSubjectClaimMissing, which also wraps proof.ErrClaimMismatch,
-// so a verifier can choose to downgrade it (the 1EdTech fixtures carry aud instead).
+// and sub with credentialSubject.id. A token without sub whose subject has an id is
+// accepted with Result.SubjectClaimMissing set (OB requires sub, but the 1EdTech
+// validator ignores it and its fixtures, valid for certification, carry aud instead);
+// VerifyOptions.RequireSubject turns it into ErrSubjectClaimMissing.
 //
 // VCDM 1.1 tokens carry the credential in the vc claim; its @context[0] must be the 1.1
 // context and the dates compared are issuanceDate and expirationDate. The vc claim must

@@ -13,8 +13,8 @@ import (
 // TestOneEdTechFixtures runs the 1EdTech validator's JWT fixtures. The baked ones are
 // RS256 with the key in a jwk header and an https issuer, so the key is self-asserted;
 // their signatures verify, and they carry aud instead of sub, which the claims check
-// reports as ErrSubjectClaimMissing (the Result still comes back). simple.jwt has
-// neither kid nor jwk; velocity.jwt names a key of another DID than its issuer.
+// flags as SubjectClaimMissing (ErrSubjectClaimMissing with RequireSubject). simple.jwt
+// has neither kid nor jwk; velocity.jwt names a key of another DID than its issuer.
 func TestOneEdTechFixtures(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
@@ -22,10 +22,10 @@ func TestOneEdTechFixtures(t *testing.T) {
 		wantErr     error
 		wantVersion string // "" when no Result is expected
 	}{
-		{[]string{"test-vectors", "ob-v3p0-vc-jwt", "simple-jwt.png.extracted.jwt"}, ErrSubjectClaimMissing, Version2},
-		{[]string{"test-vectors", "ob-v3p0-vc-jwt", "simple-jwt.svg.extracted.jwt"}, ErrSubjectClaimMissing, Version2},
-		{[]string{"test-vectors", "ob-v3p0-vc-jwt", "simple-jwt_v1.png.extracted.jwt"}, ErrSubjectClaimMissing, Version1},
-		{[]string{"test-vectors", "ob-v3p0-vc-jwt", "simple-jwt_v1.svg.extracted.jwt"}, ErrSubjectClaimMissing, Version1},
+		{[]string{"test-vectors", "ob-v3p0-vc-jwt", "simple-jwt.png.extracted.jwt"}, nil, Version2},
+		{[]string{"test-vectors", "ob-v3p0-vc-jwt", "simple-jwt.svg.extracted.jwt"}, nil, Version2},
+		{[]string{"test-vectors", "ob-v3p0-vc-jwt", "simple-jwt_v1.png.extracted.jwt"}, nil, Version1},
+		{[]string{"test-vectors", "ob-v3p0-vc-jwt", "simple-jwt_v1.svg.extracted.jwt"}, nil, Version1},
 		{[]string{"examples", "1edtech-validator-ob30", "simple.jwt"}, proof.ErrMalformedProof, ""},
 		{[]string{"examples", "1edtech-validator-ob30", "velocity.jwt"}, proof.ErrKeyNotAuthorized, ""},
 	}
@@ -39,6 +39,10 @@ func TestOneEdTechFixtures(t *testing.T) {
 				t.Fatalf("Verify error = %v, want %v", err, tt.wantErr)
 			}
 			t.Logf("verdict: %v", err)
+			_, strictErr := Verify(context.Background(), tok, VerifyOptions{Resolver: staticResolver{}, RequireSubject: true})
+			if tt.wantErr == nil && !errors.Is(strictErr, ErrSubjectClaimMissing) {
+				t.Errorf("with RequireSubject: %v, want ErrSubjectClaimMissing", strictErr)
+			}
 			if tt.wantVersion == "" {
 				if res != nil {
 					t.Errorf("unexpected Result %+v", res)
@@ -48,7 +52,7 @@ func TestOneEdTechFixtures(t *testing.T) {
 			if res == nil {
 				t.Fatal("no Result although the signature verified")
 			}
-			if res.Version != tt.wantVersion || !res.SelfAssertedKey || res.Alg != "RS256" || res.NotBefore.Unix() != 1262304000 {
+			if res.Version != tt.wantVersion || !res.SelfAssertedKey || !res.SubjectClaimMissing || res.Alg != "RS256" || res.NotBefore.Unix() != 1262304000 {
 				t.Errorf("Result: version %q self %v alg %q nbf %v", res.Version, res.SelfAssertedKey, res.Alg, res.NotBefore)
 			}
 			if !strings.HasPrefix(string(res.Credential), `{"@context":[`) {

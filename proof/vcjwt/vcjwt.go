@@ -33,8 +33,8 @@ var (
 	// name already among its members, a VCDM 1.1 context, ...).
 	ErrInvalidCredential = errors.New("vcjwt: credential cannot be signed")
 	// ErrSubjectClaimMissing: the credential subject has an id but the token has no
-	// sub claim. It wraps proof.ErrClaimMismatch; a verifier may downgrade it to a
-	// warning, as the 1EdTech validator (whose fixtures carry aud instead) does.
+	// sub claim, and VerifyOptions.RequireSubject is set. It wraps
+	// proof.ErrClaimMismatch.
 	ErrSubjectClaimMissing = fmt.Errorf("vcjwt: sub claim missing although credentialSubject has an id: %w", proof.ErrClaimMismatch)
 )
 
@@ -52,6 +52,12 @@ type VerifyOptions struct {
 	Resolver proof.MethodResolver
 	// MaxTokenBytes refuses longer tokens; 0 means DefaultMaxTokenBytes.
 	MaxTokenBytes int
+	// RequireSubject refuses a token without sub whose credential subject has an id
+	// (ErrSubjectClaimMissing). By default that is only flagged in
+	// Result.SubjectClaimMissing: OB requires sub, but the 1EdTech validator does not
+	// check it and its own fixtures, which certification treats as valid, carry aud
+	// instead.
+	RequireSubject bool
 }
 
 // Result is what a verified token carries.
@@ -72,6 +78,10 @@ type Result struct {
 	// issuer. The signature only proves the token was not altered since whoever holds
 	// that key signed it; a verifier should report it (at least as a warning).
 	SelfAssertedKey bool
+	// SubjectClaimMissing: the credential subject has an id but the token has no sub
+	// claim (OB requires it; see VerifyOptions.RequireSubject). A verifier should
+	// report it as a warning.
+	SubjectClaimMissing bool
 	// NotBefore and Expires are nbf and exp (Expires zero without exp). Whether now
 	// lies inside them is for the caller to judge.
 	NotBefore, Expires time.Time

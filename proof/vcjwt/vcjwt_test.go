@@ -404,7 +404,9 @@ func TestVerifyClaims(t *testing.T) {
 		{"jti missing", testCredential, []string{goodIss, goodNbf, goodSub, goodExp}, proof.ErrClaimMismatch},
 		{"credential without id", noID, []string{goodIss, goodJti, goodNbf, goodSub, goodExp}, proof.ErrClaimMismatch},
 		{"sub mismatch", testCredential, []string{goodIss, goodJti, goodNbf, `"sub":"did:example:mallory"`, goodExp}, proof.ErrClaimMismatch},
-		{"sub missing", testCredential, []string{goodIss, goodJti, goodNbf, goodExp}, ErrSubjectClaimMissing},
+		{"sub missing is flagged", testCredential, []string{goodIss, goodJti, goodNbf, goodExp}, nil},
+		{"sub missing, required", testCredential, []string{goodIss, goodJti, goodNbf, goodExp, "require"}, ErrSubjectClaimMissing},
+		{"sub missing but another mismatch wins", testCredential, []string{`"iss":"x"`, goodJti, goodNbf, goodExp, "require"}, proof.ErrClaimMismatch},
 		{"sub but subject has no id", noSubjectID, []string{goodIss, goodJti, goodNbf, goodSub, goodExp}, proof.ErrClaimMismatch},
 		{"no sub, subject has no id", noSubjectID, []string{goodIss, goodJti, goodNbf, goodExp}, nil},
 		{"nbf mismatch", testCredential, []string{goodIss, goodJti, `"nbf":1767225601`, goodSub, goodExp}, proof.ErrClaimMismatch},
@@ -423,16 +425,28 @@ func TestVerifyClaims(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
+			claims := tt.claims
+			require := claims[len(claims)-1] == "require"
+			if require {
+				claims = claims[:len(claims)-1]
+			}
 			var payload string
 			if strings.Contains(tt.cred, ContextV1) {
-				payload = strings.TrimSuffix(strings.Join(strings.Fields(tt.cred), ""), "}") + "," + strings.Join(tt.claims, ",") + "}"
+				payload = strings.TrimSuffix(strings.Join(strings.Fields(tt.cred), ""), "}") + "," + strings.Join(claims, ",") + "}"
 			} else {
-				payload = payloadWith(t, tt.cred, tt.claims...)
+				payload = payloadWith(t, tt.cred, claims...)
 			}
 			tok := craft(t, hdr, payload, keys.AlgEdDSA, ed)
-			got, err := Verify(context.Background(), tok, VerifyOptions{Resolver: res})
+			got, err := Verify(context.Background(), tok, VerifyOptions{Resolver: res, RequireSubject: require})
 			if !errors.Is(err, tt.wantErr) {
 				t.Fatalf("Verify error = %v, want %v", err, tt.wantErr)
+			}
+			if tt.name == "sub missing but another mismatch wins" && errors.Is(err, ErrSubjectClaimMissing) {
+				t.Fatalf("Verify error = %v, want the iss mismatch", err)
+			}
+			wantFlag := strings.HasPrefix(tt.name, "sub missing is flagged")
+			if err == nil && got.SubjectClaimMissing != wantFlag {
+				t.Errorf("SubjectClaimMissing = %v, want %v", got.SubjectClaimMissing, wantFlag)
 			}
 			if errors.Is(err, proof.ErrClaimMismatch) && !strings.Contains(tt.name, "1.1") {
 				if got == nil || len(got.Credential) == 0 {

@@ -117,7 +117,7 @@ func Verify(ctx context.Context, token string, opts VerifyOptions) (*Result, err
 	if err != nil {
 		return res, mismatch("%v", err)
 	}
-	if err := checkClaims(pobj, cf, res); err != nil {
+	if err := checkClaims(pobj, cf, opts.RequireSubject, res); err != nil {
 		if !errors.Is(err, proof.ErrClaimMismatch) {
 			return nil, err
 		}
@@ -381,9 +381,9 @@ func withoutRegisteredClaims(o *object) []byte {
 }
 
 // checkClaims compares the JWT claims with the credential and records nbf/exp in res.
-// A missing sub is reported last, so that ErrSubjectClaimMissing is only ever the
-// sole problem.
-func checkClaims(p *object, cf *fields, res *Result) error {
+// A missing sub is looked at last, so that it is only ever flagged (or, with
+// requireSub, reported) when nothing else is wrong.
+func checkClaims(p *object, cf *fields, requireSub bool, res *Result) error {
 	str := func(name string) (string, bool, error) {
 		raw, ok := p.get(name)
 		if !ok {
@@ -467,7 +467,10 @@ func checkClaims(p *object, cf *fields, res *Result) error {
 		return mismatch("sub %q is not a credentialSubject id %q", sub, cf.subjects)
 	}
 	if !hasSub && len(cf.subjects) > 0 {
-		return ErrSubjectClaimMissing
+		if requireSub {
+			return ErrSubjectClaimMissing
+		}
+		res.SubjectClaimMissing = true
 	}
 	return nil
 }
