@@ -107,8 +107,10 @@ func New(opts Options) *Resolver {
 	return &Resolver{opts: opts, docs: docs, cache: make(map[string]cacheEntry), flights: make(map[string]*flight)}
 }
 
+// resolutionErr wraps err with proof.ErrKeyResolution, quoting a bounded id (ids
+// come from strangers and end up in logs).
 func resolutionErr(id string, err error) error {
-	return fmt.Errorf("%w: %s: %w", proof.ErrKeyResolution, id, err)
+	return fmt.Errorf("%w: %q: %w", proof.ErrKeyResolution, truncate(id, 200), err)
 }
 
 func notAuthorized(format string, args ...any) error {
@@ -434,7 +436,7 @@ func (r *Resolver) checkValidity(vm map[string]any, id string) error {
 			return resolutionErr(id, fmt.Errorf("%w: unparseable expires %q", ErrInvalidDocument, truncate(s, 40)))
 		}
 		if !r.opts.Now().Before(t) {
-			return notAuthorized("method %q expired at %s", id, s)
+			return notAuthorized("method %q expired at %q", id, truncate(s, 40))
 		}
 	}
 	return nil
@@ -473,7 +475,7 @@ func (r *Resolver) resolveMethodDocument(ctx context.Context, id string, vm map[
 	}
 	listed, authorized := scanDocument(cdoc, controller, id, relationship)
 	if !authorized {
-		return nil, notAuthorized("controller %q does not list %q under %s", controller, id, relationship)
+		return nil, notAuthorized("controller %q does not list %q under %q", controller, id, relationship)
 	}
 	for _, other := range listed {
 		if !sameMethod(other, vm) {
@@ -572,7 +574,7 @@ func findMethod(doc map[string]any, docID, target, relationship string) (map[str
 		}
 	}
 	if !authorized {
-		return nil, notAuthorized("%q is not listed under %s of %q", target, relationship, docID)
+		return nil, notAuthorized("%q is not listed under %q of %q", target, relationship, docID)
 	}
 	return found[0], nil
 }
