@@ -325,3 +325,26 @@ func otherChunks(t *testing.T, img []byte) []byte {
 	}
 	return out
 }
+
+// BenchmarkUnbakePNG measures the worst accepted case: a PNG just under the size cap.
+func BenchmarkUnbakePNG(b *testing.B) {
+	img := buildPNG([2]string{"IHDR", ihdr(4096, 4096, 8, 6)}, [2]string{"IDAT", strings.Repeat("x", DefaultMaxSize-4096)},
+		[2]string{"iTXt", Keyword + "\x00\x00\x00\x00\x00" + testJWT}, [2]string{"IEND", ""})
+	b.SetBytes(int64(len(img)))
+	for b.Loop() {
+		if _, err := UnbakePNG(img); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkBakeSVG measures baking a 1 MiB SVG of many small elements.
+func BenchmarkBakeSVG(b *testing.B) {
+	svg := []byte(`<svg xmlns="http://www.w3.org/2000/svg">` + strings.Repeat(`<circle r="1"/>`, 1<<16) + `</svg>`)
+	b.SetBytes(int64(len(svg)))
+	for b.Loop() {
+		if _, err := BakeSVG(svg, []byte(testJSON)); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

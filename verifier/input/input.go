@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"strings"
 	"unicode/utf8"
 
@@ -384,67 +383,79 @@ func segment(seg, name string) ([]byte, error) {
 // checkJSON accepts exactly one JSON object, nested at most MaxJSONDepth deep, in which
 // no object repeats a member name (after unescaping). Duplicate names are refused
 // because parsers disagree on which one wins, and the signature must cover what the
-// verifier reads.
+// verifier reads. After json.Valid has vouched for the syntax, one linear pass over the
+// bytes tracks the open objects and their member names.
 func checkJSON(b []byte) error {
 	if !json.Valid(b) {
 		return fmt.Errorf("%w: invalid JSON", ErrMalformed)
 	}
-	type frame struct {
-		keys      map[string]struct{} // nil for an array
-		expectKey bool
+	if t := trimSpace(b); len(t) == 0 || t[0] != '{' {
+		return fmt.Errorf("%w: JSON is not an object", ErrUnrecognized)
 	}
-	var stack []*frame
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.UseNumber()
-	for {
-		tok, err := dec.Token()
-		if errors.Is(err, io.EOF) {
-			return nil
-		}
-		if err != nil {
-			return fmt.Errorf("%w: %w", ErrMalformed, err)
-		}
-		var top *frame
-		if len(stack) > 0 {
-			top = stack[len(stack)-1]
-		}
-		if top != nil && top.keys != nil && top.expectKey {
-			if delim, ok := tok.(json.Delim); ok && delim == '}' {
-				stack = stack[:len(stack)-1]
-				continue
-			}
-			key, _ := tok.(string) // json.Valid guarantees a string here
-			if _, dup := top.keys[key]; dup {
-				return fmt.Errorf("%w: duplicate member name %q", ErrMalformed, shortHint(key))
-			}
-			top.keys[key] = struct{}{}
-			top.expectKey = false
-			continue
-		}
-		if delim, ok := tok.(json.Delim); ok && (delim == '}' || delim == ']') {
-			stack = stack[:len(stack)-1]
-			continue
-		}
-		// A value: the member of an object, an array element or the top-level value.
-		if top != nil && top.keys != nil {
-			top.expectKey = true
-		}
-		if top == nil {
-			if delim, ok := tok.(json.Delim); !ok || delim != '{' {
-				return fmt.Errorf("%w: JSON is not an object", ErrUnrecognized)
-			}
-		}
-		if delim, ok := tok.(json.Delim); ok {
+	type frame struct {
+		obj  bool
+		keys map[string]struct{}
+	}
+	var stack []frame
+	expectKey := false
+	for i := 0; i < len(b); {
+		switch c := b[i]; c {
+		case '{', '[':
 			if len(stack) >= MaxJSONDepth {
 				return fmt.Errorf("%w: JSON nested deeper than %d", ErrTooLarge, MaxJSONDepth)
 			}
-			f := &frame{}
-			if delim == '{' {
-				f.keys, f.expectKey = map[string]struct{}{}, true
+			stack = append(stack, frame{obj: c == '{'})
+			expectKey = c == '{'
+			i++
+		case '}', ']':
+			stack = stack[:len(stack)-1]
+			expectKey = false
+			i++
+		case ',':
+			expectKey = stack[len(stack)-1].obj
+			i++
+		case ':':
+			expectKey = false
+			i++
+		case '"':
+			end, escaped := scanString(b, i)
+			if top := &stack[len(stack)-1]; top.obj && expectKey {
+				key := string(b[i+1 : end-1])
+				if escaped {
+					if err := json.Unmarshal(b[i:end], &key); err != nil {
+						return fmt.Errorf("%w: %w", ErrMalformed, err)
+					}
+				}
+				if top.keys == nil {
+					top.keys = map[string]struct{}{}
+				}
+				if _, dup := top.keys[key]; dup {
+					return fmt.Errorf("%w: duplicate member name %q", ErrMalformed, shortHint(key))
+				}
+				top.keys[key] = struct{}{}
+				expectKey = false
 			}
-			stack = append(stack, f)
+			i = end
+		default: // white space, numbers, true, false, null
+			i++
 		}
 	}
+	return nil
+}
+
+// scanString returns the index just past the string starting at b[i] (a quote), and
+// whether it holds an escape. b is valid JSON.
+func scanString(b []byte, i int) (end int, escaped bool) {
+	for j := i + 1; j < len(b); j++ {
+		switch b[j] {
+		case '\\':
+			escaped = true
+			j++
+		case '"':
+			return j + 1, escaped
+		}
+	}
+	return len(b), escaped
 }
 
 // trimSpace removes JSON/XML white space (space, tab, CR, LF) from both ends.

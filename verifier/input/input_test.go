@@ -323,3 +323,51 @@ func TestStrings(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkDecodeJSON measures a JSON credential near the text cap (the duplicate-key
+// walk dominates).
+func BenchmarkDecodeJSON(b *testing.B) {
+	var buf bytes.Buffer
+	buf.WriteString(`{"type":["VerifiableCredential"],"evidence":[`)
+	for i := 0; buf.Len() < DefaultMaxTextBytes-200; i++ {
+		if i > 0 {
+			buf.WriteByte(',')
+		}
+		buf.WriteString(`{"id":"urn:x","type":["Evidence"],"name":"some evidence","n":12345}`)
+	}
+	buf.WriteString(`]}`)
+	raw := buf.Bytes()
+	b.SetBytes(int64(len(raw)))
+	for b.Loop() {
+		if _, err := Decode(raw, ""); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func TestCheckJSON(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		json    string
+		wantErr error
+	}{
+		{` {} `, nil},
+		{`{"a":[{"a":1,"b":{"a":2}}],"b":"\"a\"","c":{"\"":1,"\\\"":2}}`, nil},
+		{`{"k":"a,b:c\"d","l":"{\"k\":1}","k2":["k","k"]}`, nil},
+		{`[]`, ErrUnrecognized},
+		{`"s"`, ErrUnrecognized},
+		{`{"a":[1,{"x":"y","x":1}]}`, ErrMalformed},
+		{`{"a\u0000":1,"a\u0000":2}`, ErrMalformed},
+		{`{"a":1,"b":{},"a":1}`, ErrMalformed},
+		{`{"\\":1,"\u005c":3}`, ErrMalformed},
+		{`{"é":1,"\u00e9":2}`, ErrMalformed},
+		{`{"a":1,}`, ErrMalformed},
+		{`{"a":` + strings.Repeat(`{"a":`, MaxJSONDepth) + `1` + strings.Repeat(`}`, MaxJSONDepth+1), ErrTooLarge},
+		{`{"a":` + strings.Repeat(`{"a":`, MaxJSONDepth-1) + `1` + strings.Repeat(`}`, MaxJSONDepth), nil},
+	}
+	for _, tt := range tests {
+		if err := checkJSON([]byte(tt.json)); !errors.Is(err, tt.wantErr) {
+			t.Errorf("checkJSON(%.60s) = %v, want %v", tt.json, err, tt.wantErr)
+		}
+	}
+}
