@@ -17,6 +17,7 @@ import (
 	"log/slog"
 	"math/big"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/lestrrat-go/jwx/v2/jwa"
@@ -547,4 +548,50 @@ func ecSecret(t *testing.T, s keys.Signer) string {
 		t.Fatal(err)
 	}
 	return hex.EncodeToString(d[:8])
+}
+
+func TestStringerForms(t *testing.T) {
+	t.Parallel()
+	s, _ := keys.Generate(keys.AlgES256, "did:web:example.org#k")
+	want := `keys.Signer{kid: "did:web:example.org#k", alg: "ES256"}`
+	for name, got := range map[string]string{
+		"String":   s.(fmt.Stringer).String(),
+		"GoString": s.(fmt.GoStringer).GoString(),
+		"%#v":      fmt.Sprintf("%#v", s),
+		"%d":       fmt.Sprintf("%d", s),
+	} {
+		if got != want {
+			t.Errorf("%s = %s, want %s", name, got, want)
+		}
+	}
+}
+
+// TestConcurrentSign runs one Signer from several goroutines (go test -race).
+func TestConcurrentSign(t *testing.T) {
+	t.Parallel()
+	for _, alg := range []string{keys.AlgEdDSA, keys.AlgES256} {
+		s, err := keys.Generate(alg, "k")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var wg sync.WaitGroup
+		errs := make(chan error, 8)
+		for i := range 8 {
+			wg.Go(func() {
+				msg := []byte{byte(i)}
+				sig, err := signMsg(s, msg)
+				if err == nil && !verify(t, alg, s.Public(), msg, sig) {
+					err = errors.New("signature does not verify")
+				}
+				errs <- err
+			})
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
 }
