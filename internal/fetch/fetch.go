@@ -58,6 +58,8 @@ const (
 	DefaultTimeout      = 10 * time.Second
 	DefaultMaxRedirects = 3
 	DefaultUserAgent    = "obadge-fetch/1"
+	// MaxURLLength bounds the URLs Get accepts.
+	MaxURLLength = 8 << 10
 )
 
 // Policy says what a Client may fetch. The zero value is the safe default: https
@@ -265,6 +267,9 @@ func (c *Client) Get(ctx context.Context, rawURL string, accept ...string) (*Res
 
 // checkURL parses rawURL and applies the checks that need no network.
 func (c *Client) checkURL(rawURL string) (*url.URL, error) {
+	if len(rawURL) > MaxURLLength {
+		return nil, fmt.Errorf("%w: %d characters (max %d)", ErrInvalidURL, len(rawURL), MaxURLLength)
+	}
 	u, err := url.Parse(rawURL)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrInvalidURL, err)

@@ -121,6 +121,7 @@ func TestRefusedLiteralHosts(t *testing.T) {
 		{"userinfo at ip", "https://example.com@127.0.0.1/", ErrInvalidURL},
 		{"relative", "/did.json", ErrInvalidURL},
 		{"bad port", "https://example.com:99999/", ErrInvalidURL},
+		{"overlong", "https://example.com/" + strings.Repeat("a", MaxURLLength), ErrInvalidURL},
 	}
 	var lookups atomic.Int64
 	c := newC(Policy{}, lookupTo(&lookups)) // any lookup would be a bug: nothing may reach the network
