@@ -1,6 +1,7 @@
 package config
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -267,7 +268,9 @@ func (c *Config) SlogLevel() (slog.Level, error) {
 func (c *Config) Redacted() map[string]any {
 	raw, _ := json.Marshal(c)
 	var m map[string]any
-	_ = json.Unmarshal(raw, &m)
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	_ = dec.Decode(&m)
 	m["keys"] = map[string]any{"kekFile": c.Keys.KEKFile, "passphraseSet": c.Keys.Passphrase != ""}
 	m["effectiveBaseUrl"] = c.EffectiveBaseURL()
 	return m
