@@ -27,8 +27,20 @@ const (
 	CryptosuiteEdDSA2022 = "eddsa-2022"
 )
 
-// MaxDocumentBytes bounds the document Sign and Verify accept.
-const MaxDocumentBytes = 8 << 20
+// Limits on the documents Sign and Verify accept. json-gold's conversion to RDF
+// compares each value of a property with every earlier one, so its time grows with
+// the square of the longest array: 10,000 evidence items cost over two seconds, 60,000
+// would cost a minute. A document over a limit is refused at once with
+// ErrDocumentTooLarge, before any JSON-LD processing.
+const (
+	MaxDocumentBytes = 8 << 20
+	MaxArrayLength   = 5000
+	MaxValues        = 200000
+)
+
+// ErrDocumentTooLarge reports a document over one of the limits above; it wraps
+// proof.ErrMalformedProof.
+var ErrDocumentTooLarge = fmt.Errorf("%w: document exceeds the processing limits", proof.ErrMalformedProof)
 
 // SignOptions configure Sign. The zero value signs for assertionMethod, now, with
 // the signer's key id as verification method and the embedded contexts only.
@@ -392,7 +404,44 @@ func decodeObject(doc []byte) (map[string]any, error) {
 	if err := json.Unmarshal(doc, &m); err != nil || m == nil {
 		return nil, fmt.Errorf("%w: document is not a JSON object", proof.ErrMalformedProof)
 	}
+	values := 0
+	if err := checkSize(m, "", &values); err != nil {
+		return nil, err
+	}
 	return m, nil
+}
+
+// checkSize enforces MaxArrayLength and MaxValues.
+func checkSize(v any, path string, values *int) error {
+	*values++
+	if *values > MaxValues {
+		return fmt.Errorf("%w: more than %d JSON values", ErrDocumentTooLarge, MaxValues)
+	}
+	switch t := v.(type) {
+	case []any:
+		if len(t) > MaxArrayLength {
+			return fmt.Errorf("%w: %s holds %d items, more than the %d obadge processes", ErrDocumentTooLarge, orRoot(path), len(t), MaxArrayLength)
+		}
+		for _, e := range t {
+			if err := checkSize(e, path, values); err != nil {
+				return err
+			}
+		}
+	case map[string]any:
+		for k, e := range t {
+			if err := checkSize(e, path+"/"+k, values); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func orRoot(p string) string {
+	if p == "" {
+		return "/"
+	}
+	return p
 }
 
 // proofList returns the proofs of a document: proof may be one object or an array.

@@ -53,7 +53,7 @@ func expand(doc map[string]any, l *schema.Loader) ([]any, error) {
 		}
 		return nil, fmt.Errorf("%w: expand: %w", proof.ErrCanonicalization, err)
 	}
-	if err := checkExpanded(expanded, "", 0); err != nil {
+	if err := (iriCheck{}).checkExpanded(expanded, "", 0); err != nil {
 		return nil, fmt.Errorf("%w: %w", proof.ErrDataLoss, err)
 	}
 	return expanded, nil
@@ -67,14 +67,14 @@ const maxDepth = 256
 // ToRDF would drop without an error: node and object ids that are neither blank
 // node identifiers nor valid absolute IRIs, relative or invalid types and datatypes,
 // properties that are not absolute IRIs, and malformed language tags.
-func checkExpanded(v any, path string, depth int) error {
+func (c iriCheck) checkExpanded(v any, path string, depth int) error {
 	if depth > maxDepth {
 		return fmt.Errorf("document nested deeper than %d levels", maxDepth)
 	}
 	switch t := v.(type) {
 	case []any:
 		for i, e := range t {
-			if err := checkExpanded(e, fmt.Sprintf("%s[%d]", path, i), depth+1); err != nil {
+			if err := c.checkExpanded(e, fmt.Sprintf("%s[%d]", path, i), depth+1); err != nil {
 				return err
 			}
 		}
@@ -85,13 +85,13 @@ func checkExpanded(v any, path string, depth int) error {
 			switch k {
 			case "@id":
 				s, _ := e.(string)
-				if !isIRIOrBlank(s) {
+				if !c.isIRIOrBlank(s) {
 					return fmt.Errorf("%s: %q is not an absolute IRI", p, s)
 				}
 			case "@type":
 				if isValue {
 					s, _ := e.(string)
-					if s != "@json" && !isIRI(s) {
+					if s != "@json" && !c.isIRI(s) {
 						return fmt.Errorf("%s: datatype %q is not defined (not an absolute IRI)", p, s)
 					}
 					continue
@@ -99,7 +99,7 @@ func checkExpanded(v any, path string, depth int) error {
 				types, _ := e.([]any)
 				for _, ty := range types {
 					s, _ := ty.(string)
-					if !isIRIOrBlank(s) {
+					if !c.isIRIOrBlank(s) {
 						return fmt.Errorf("%s: type %q is not defined by the document's contexts", p, s)
 					}
 				}
@@ -111,10 +111,10 @@ func checkExpanded(v any, path string, depth int) error {
 			case "@value", "@index", "@direction":
 				// @value objects are literals; a JSON literal (@type @json) is canonicalized by ToRDF.
 			default:
-				if !strings.HasPrefix(k, "@") && !isIRI(k) {
+				if !strings.HasPrefix(k, "@") && !c.isIRI(k) {
 					return fmt.Errorf("%s: property %q is not defined by the document's contexts", p, k)
 				}
-				if err := checkExpanded(e, p, depth+1); err != nil {
+				if err := c.checkExpanded(e, p, depth+1); err != nil {
 					return err
 				}
 			}
@@ -123,8 +123,21 @@ func checkExpanded(v any, path string, depth int) error {
 	return nil
 }
 
-func isIRIOrBlank(s string) bool {
-	return strings.HasPrefix(s, "_:") && len(s) > 2 || isIRI(s)
+// iriCheck remembers which IRIs passed: a document repeats the same property and
+// type IRIs many times, and json-gold's URL check is a regular expression.
+type iriCheck map[string]bool
+
+func (c iriCheck) isIRIOrBlank(s string) bool {
+	return strings.HasPrefix(s, "_:") && len(s) > 2 || c.isIRI(s)
+}
+
+func (c iriCheck) isIRI(s string) bool {
+	if ok, seen := c[s]; seen {
+		return ok
+	}
+	ok := isIRI(s)
+	c[s] = ok
+	return ok
 }
 
 // isIRI reports whether s is an absolute IRI (not a blank node identifier) that
