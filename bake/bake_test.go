@@ -285,6 +285,7 @@ func TestBakePNGErrors(t *testing.T) {
 		{"not json or jwt", base, "hello world", nil, ErrInvalidPayload},
 		{"broken json", base, `{"a":`, nil, ErrInvalidPayload},
 		{"not a png", []byte("<svg/>"), testJWT, nil, ErrMalformedImage},
+		{"iTXt without keyword", buildPNG([2]string{"IHDR", ihdr(1, 1, 8, 6)}, [2]string{"IDAT", "x"}, [2]string{"iTXt", "no keyword"}, [2]string{"IEND", ""}), testJWT, nil, ErrMalformedImage},
 		{"result too large", base, testJSON, []Option{WithMaxSize(len(base) + 10)}, ErrTooLarge},
 	}
 	for _, tt := range tests {

@@ -3,8 +3,10 @@ package input
 import (
 	"bytes"
 	"encoding/base64"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
+	"hash/crc32"
 	"os"
 	"path/filepath"
 	"strings"
@@ -266,12 +268,27 @@ func TestDecodeLimits(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	png, err := bake.GeneratePNG("t", "i")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if png, err = bake.BakePNG(png, vcJSON); err != nil {
+		t.Fatal(err)
+	}
+	// A PNG whose header claims 100000×1 pixels: refused without decoding anything.
+	wide := append([]byte{}, png...)
+	copy(wide[16:20], []byte{0, 1, 0x86, 0xa0})
+	binary.BigEndian.PutUint32(wide[29:33], crc32.ChecksumIEEE(wide[12:29]))
 	tests := []struct {
 		name    string
 		dec     Decoder
 		raw     []byte
 		wantErr error
 	}{
+		{"png within limits", Decoder{}, png, nil},
+		{"png over image limit", Decoder{MaxImageBytes: len(png) - 1, MaxTextBytes: 1 << 20}, png, ErrTooLarge},
+		{"png too many pixels", Decoder{}, wide, ErrTooLarge},
+		{"png text over limit", Decoder{MaxTextBytes: 100}, png, ErrTooLarge},
 		{"text within limit", Decoder{MaxTextBytes: len(vcJSON)}, vcJSON, nil},
 		{"text over limit", Decoder{MaxTextBytes: len(vcJSON) - 1}, vcJSON, ErrTooLarge},
 		{"image over limit", Decoder{MaxImageBytes: len(baked) - 1, MaxTextBytes: 100}, baked, ErrTooLarge},
