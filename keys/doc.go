@@ -17,7 +17,8 @@
 //     plus ed25519-priv secret keys (0x8026) in the 32-byte seed form of vc-di-eddsa
 //     and the 64-byte seed||public form of the Open Badges implementation guide.
 //   - did:key: DIDKey and ResolveDIDKey build the DID document in memory, with the
-//     DIDDocument and VerificationMethodDoc types also used for did:web documents.
+//     DIDDocument and VerificationMethodDoc types also used for did:web and HTTPS
+//     controller documents (MultikeyMethod, JSONWebKeyMethod, Method, Authorizes).
 //   - JWK and JWKS through jwx v2: PublicJWK, JWKS, PublicKeyFromJWK (public keys
 //     only, no symmetric keys, no weak RSA, no unknown curves), Thumbprint (RFC 7638)
 //     and PublicKeyAlgorithm.

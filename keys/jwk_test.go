@@ -18,6 +18,7 @@ import (
 
 	"github.com/lestrrat-go/jwx/v2/jwk"
 
+	"github.com/obadge/obadge/internal/testutil"
 	"github.com/obadge/obadge/keys"
 )
 
@@ -296,4 +297,56 @@ func FuzzPublicKeyFromJWK(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestJWKOfDecodedMultikey converts keys between the two publication formats: a
+// Multikey decodes to a key that exports as the same JWK it came from.
+func TestJWKOfDecodedMultikey(t *testing.T) {
+	t.Parallel()
+	ec := p256Key(t)
+	edPub, _, _ := ed25519.GenerateKey(rand.Reader)
+	for _, pub := range []crypto.PublicKey{&ec.PublicKey, edPub} {
+		mb, err := keys.EncodePublicKeyMultibase(pub)
+		if err != nil {
+			t.Fatal(err)
+		}
+		decoded, err := keys.DecodePublicKeyMultibase(mb)
+		if err != nil {
+			t.Fatal(err)
+		}
+		a, err := keys.JWKFromPublicKey(pub, "k")
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := keys.JWKFromPublicKey(decoded, "k")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ja, jb := jsonOf(t, a), jsonOf(t, b); !bytes.Equal(ja, jb) {
+			t.Fatalf("JWK of decoded Multikey differs:\n%s\n%s", ja, jb)
+		}
+		ta, _ := keys.Thumbprint(pub)
+		tb, err := keys.Thumbprint(decoded)
+		if err != nil || ta != tb {
+			t.Fatalf("thumbprints %q %q %v", ta, tb, err)
+		}
+	}
+}
+
+// TestJWKSGolden pins the JWKS of the OB implementation guide key.
+func TestJWKSGolden(t *testing.T) {
+	t.Parallel()
+	v := readOBVector(t).KeyPair
+	s, err := keys.ParseSecretKeyMultibase(v.SecretKeyMultibase, "https://example.edu/issuers/565049#"+v.PublicKeyMultibase)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := keys.JWKS(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	testutil.Golden(t, "jwks-ob-vector.json", append(out, '\n'))
+	if !strings.Contains(string(out), `"x":"`+jwkXFromHex(t, v.PublicKeyHex)+`"`) {
+		t.Fatalf("JWKS does not carry the vector's public key: %s", out)
+	}
 }
