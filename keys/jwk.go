@@ -166,8 +166,11 @@ func PublicKeyFromJWK(raw []byte) (crypto.PublicKey, error) {
 		}
 		pub = k
 	case *rsa.PublicKey:
-		if k.E < 3 || k.E%2 == 0 {
+		if k.E < 3 || k.E%2 == 0 || k.E > 1<<31-1 {
 			return nil, fmt.Errorf("%w: RSA public exponent %d", ErrInvalidKey, k.E)
+		}
+		if k.N == nil || k.N.Bit(0) == 0 {
+			return nil, fmt.Errorf("%w: RSA modulus is even", ErrInvalidKey)
 		}
 		pub = k
 	default:

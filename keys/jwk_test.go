@@ -194,6 +194,9 @@ func TestPublicKeyFromJWKRejects(t *testing.T) {
 		{"too large", `{"kty":"OKP","pad":"` + strings.Repeat("a", keys.MaxJWKBytes) + `"}`, []error{keys.ErrInvalidKey}},
 		{"rsa e=1", rsaJWK(t, 1), []error{keys.ErrInvalidKey}},
 		{"rsa e even", rsaJWK(t, 65536), []error{keys.ErrInvalidKey}},
+		{"rsa e too large", rsaJWK(t, 1<<33+1), []error{keys.ErrInvalidKey}},
+		{"rsa ok", rsaJWK(t, 65537), nil},
+		{"rsa n even", evenModulusJWK(t), []error{keys.ErrInvalidKey}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -232,6 +235,12 @@ func mustJWK(t *testing.T, pub crypto.PublicKey) jwk.Key {
 func rsaJWK(t *testing.T, e int) string {
 	strong, _ := rsaKeys(t)
 	return `{"kty":"RSA","n":"` + b64(strong.N.Bytes()) + `","e":"` + b64(big.NewInt(int64(e)).Bytes()) + `"}`
+}
+
+func evenModulusJWK(t *testing.T) string {
+	strong, _ := rsaKeys(t)
+	n := new(big.Int).SetBit(strong.N, 0, 0)
+	return `{"kty":"RSA","n":"` + b64(n.Bytes()) + `","e":"AQAB"}`
 }
 
 func TestThumbprint(t *testing.T) {
