@@ -1,6 +1,8 @@
 package input
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
@@ -75,4 +77,72 @@ func FuzzDecode(f *testing.F) {
 			t.Fatalf("second decode differs: %+v %v", again, err)
 		}
 	})
+}
+
+// FuzzCheckJSON compares the one-pass duplicate-name check with a slow reference built
+// on json.Decoder.Token.
+func FuzzCheckJSON(f *testing.F) {
+	for _, s := range []string{`{}`, `{"a":1,"a":2}`, `{"a":{"b":[{"a":1},{"a":1}]},"b":"\"a\""}`, `{"\u0061":1,"a":1}`, `[{"a":1}]`, `{"a":[[],{}],"b":{"c":null}}`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		if !json.Valid(b) {
+			return
+		}
+		t1 := trimSpace(b)
+		if len(t1) == 0 || t1[0] != '{' {
+			return
+		}
+		got := checkJSON(b)
+		want := referenceDuplicates(b)
+		if errors.Is(got, ErrTooLarge) {
+			return // the reference has no depth limit
+		}
+		if (got == nil) != (want == nil) {
+			t.Fatalf("checkJSON(%q) = %v, reference %v", b, got, want)
+		}
+	})
+}
+
+// referenceDuplicates reports a duplicate member name using encoding/json's tokenizer.
+func referenceDuplicates(b []byte) error {
+	type frame struct {
+		keys      map[string]bool
+		expectKey bool
+	}
+	var stack []*frame
+	dec := json.NewDecoder(bytes.NewReader(b))
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			return nil
+		}
+		var top *frame
+		if len(stack) > 0 {
+			top = stack[len(stack)-1]
+		}
+		if d, ok := tok.(json.Delim); ok && (d == '}' || d == ']') {
+			stack = stack[:len(stack)-1]
+			continue
+		}
+		if top != nil && top.keys != nil && top.expectKey {
+			k := tok.(string)
+			if top.keys[k] {
+				return errors.New("duplicate " + k)
+			}
+			top.keys[k] = true
+			top.expectKey = false
+			continue
+		}
+		if top != nil && top.keys != nil {
+			top.expectKey = true
+		}
+		if d, ok := tok.(json.Delim); ok {
+			f := &frame{}
+			if d == '{' {
+				f.keys, f.expectKey = map[string]bool{}, true
+			}
+			stack = append(stack, f)
+		}
+	}
 }
