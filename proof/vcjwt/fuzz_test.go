@@ -66,7 +66,31 @@ func FuzzVerify(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, token string) {
-		got, err := Verify(context.Background(), token, VerifyOptions{Resolver: res, MaxTokenBytes: 64 << 10})
+		checkVerify(t, token, res)
+	})
+}
+
+// FuzzVerifySigned mutates the header and payload JSON of tokens that carry a valid
+// EdDSA signature, so the claim and credential checks behind the signature are fuzzed
+// too, not only the parser in front of it.
+func FuzzVerifySigned(f *testing.F) {
+	ed := testSigner(f, keys.AlgEdDSA, testKID)
+	res := resolverFor(ed, testIssuer)
+	hdr := `{"alg":"EdDSA","kid":"` + testKID + `","typ":"JWT"}`
+	good := payloadWith(f, testCredential, goodIss, goodJti, goodNbf, goodSub, goodExp)
+	f.Add(hdr, good)
+	f.Add(`{"alg":"EdDSA","jwk":{"kty":"OKP","crv":"Ed25519","x":"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"}}`, good)
+	f.Add(hdr, `{"vc":{"@context":["https://www.w3.org/2018/credentials/v1"],"id":"urn:uuid:1","issuer":"did:web:issuer.example","issuanceDate":"2010-01-01T00:00:00Z","credentialSubject":{"id":"a"}},"iss":"did:web:issuer.example","jti":"urn:uuid:1","nbf":1262304000,"sub":"a"}`)
+	f.Add(hdr, payloadWith(f, testCredential, goodIss, goodJti, goodNbf, goodExp))
+	f.Fuzz(func(t *testing.T, header, payload string) {
+		checkVerify(t, craft(t, header, payload, keys.AlgEdDSA, ed), res)
+	})
+}
+
+// checkVerify runs Verify and checks the invariants every outcome must hold.
+func checkVerify(t *testing.T, token string, res proof.MethodResolver) {
+	got, err := Verify(context.Background(), token, VerifyOptions{Resolver: res, MaxTokenBytes: 64 << 10})
+	{
 		if err != nil {
 			known := false
 			for _, s := range sentinels {
@@ -91,7 +115,18 @@ func FuzzVerify(f *testing.F) {
 		if got.Version != Version1 && got.Version != Version2 {
 			t.Fatalf("Version %q", got.Version)
 		}
-	})
+		if got.Version == Version2 {
+			o, err := parseObject(got.Credential)
+			if err != nil {
+				t.Fatalf("Credential does not parse: %v", err)
+			}
+			for _, m := range o.members {
+				if registeredClaims[m.name] {
+					t.Fatalf("Credential keeps the claim %q", m.name)
+				}
+			}
+		}
+	}
 }
 
 // FuzzSign: whatever Sign accepts, Verify must accept and give back unchanged.
