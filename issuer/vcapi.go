@@ -8,7 +8,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"slices"
 
 	"github.com/obadge/obadge/keys"
 	"github.com/obadge/obadge/proof/dataintegrity"
@@ -108,35 +107,33 @@ func issuerOf(raw json.RawMessage) string {
 	return obj.ID
 }
 
-// findIssuerByDID returns the issuer whose DID is did and that p may act for.
+// findIssuerByDID returns the issuer whose DID is did, if p may act for it. An
+// issuer that is not ours is an invalid request; one of ours that p may not act for
+// is ErrForbidden.
 func (s *Service) findIssuerByDID(ctx context.Context, p Principal, did string) (*loaded, error) {
 	if !p.Admin {
-		l, err := s.load(ctx, p.IssuerID)
-		if err != nil {
-			return nil, err
+		if l, err := s.load(ctx, p.IssuerID); err == nil && l.did == did {
+			return l, nil
 		}
-		if l.did != did {
-			return nil, fmt.Errorf("%w: the token acts for %s, the credential's issuer is %q", ErrForbidden, l.did, did)
-		}
-		return l, nil
 	}
 	recs, err := s.st.ListIssuers(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("issuer: list issuers: %w", err)
 	}
-	var known []string
 	for _, r := range recs {
 		l, err := s.load(ctx, r.ID)
 		if err != nil {
 			return nil, err
 		}
-		if l.did == did {
-			return l, nil
+		if l.did != did {
+			continue
 		}
-		known = append(known, l.did)
+		if err := authorize(p, r.ID); err != nil {
+			return nil, err
+		}
+		return l, nil
 	}
-	slices.Sort(known)
-	return nil, invalid("/credential/issuer", "%q is not an issuer of this service (issuers: %v)", did, known)
+	return nil, invalid("/credential/issuer", "%q is not an issuer of this service", did)
 }
 
 // appendContext returns doc with url appended to its @context array (kept if
