@@ -1,11 +1,9 @@
 package schema
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"slices"
 	"strconv"
 	"strings"
@@ -29,95 +27,104 @@ func CheckJSON(raw []byte) error {
 	if !utf8.Valid(raw) {
 		return fmt.Errorf("%w: not valid UTF-8", ErrMalformedJSON)
 	}
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.UseNumber()
+	if !json.Valid(raw) {
+		var v json.RawMessage
+		err := json.Unmarshal(raw, &v)
+		if err == nil {
+			err = errors.New("invalid JSON")
+		}
+		return fmt.Errorf("%w: %v", ErrMalformedJSON, err)
+	}
+	// raw is one syntactically valid JSON value: a light scan over its structure
+	// suffices to find keys and depth (encoding/json's Decoder.Token allocates per
+	// token and took seconds on a few MiB of small objects).
 	type frame struct {
 		obj     bool
 		keys    map[string]struct{}
 		wantKey bool
-		ptr     string
-		index   int
-		lastKey string
+		key     string // last key, for pointers
+		index   int    // current element, for pointers
 	}
-	var stack []*frame
-	// childPtr is the pointer of the value about to start in the top frame.
-	childPtr := func() string {
-		if len(stack) == 0 {
-			return ""
-		}
-		f := stack[len(stack)-1]
-		if f.obj {
-			return f.ptr + "/" + escapePointer(f.lastKey)
-		}
-		return f.ptr + "/" + strconv.Itoa(f.index)
-	}
-	// valueDone records that a value finished in the top frame.
-	valueDone := func() {
-		if len(stack) == 0 {
-			return
-		}
-		f := stack[len(stack)-1]
-		if f.obj {
-			f.wantKey = true
-		} else {
-			f.index++
-		}
-	}
-	first := true
-	for {
-		tok, err := dec.Token()
-		if err == io.EOF {
-			if first {
-				return fmt.Errorf("%w: empty document", ErrMalformedJSON)
+	var stack []frame
+	pointer := func(last string) string {
+		var b strings.Builder
+		for i, f := range stack {
+			if i == len(stack)-1 && last != "" {
+				break
 			}
-			return nil
-		}
-		if err != nil {
-			return fmt.Errorf("%w: %v", ErrMalformedJSON, err)
-		}
-		if first {
-			if d, ok := tok.(json.Delim); !ok || d != '{' {
-				return fmt.Errorf("%w: top level is not a JSON object", ErrMalformedJSON)
+			b.WriteByte('/')
+			if f.obj {
+				b.WriteString(escapePointer(f.key))
+			} else {
+				b.WriteString(strconv.Itoa(f.index))
 			}
-		} else if len(stack) == 0 {
-			return fmt.Errorf("%w: data after the top-level object", ErrMalformedJSON)
 		}
-		first = false
-		if len(stack) > 0 {
-			f := stack[len(stack)-1]
-			if f.obj && f.wantKey {
-				if k, ok := tok.(string); ok {
-					if _, dup := f.keys[k]; dup {
-						return fmt.Errorf("%w: %q at %s", ErrDuplicateKey, truncate(k), truncate(f.ptr+"/"+escapePointer(k)))
-					}
-					f.keys[k] = struct{}{}
-					f.lastKey, f.wantKey = k, false
-					continue
+		if last != "" {
+			b.WriteByte('/')
+			b.WriteString(escapePointer(last))
+		}
+		return b.String()
+	}
+	i := 0
+	for i < len(raw) && isJSONSpace(raw[i]) {
+		i++
+	}
+	if raw[i] != '{' {
+		return fmt.Errorf("%w: top level is not a JSON object", ErrMalformedJSON)
+	}
+	for ; i < len(raw); i++ {
+		switch c := raw[i]; c {
+		case '{', '[':
+			if len(stack) >= MaxDepth {
+				return fmt.Errorf("%w: deeper than %d at %s", ErrTooDeep, MaxDepth, truncate(pointer("")))
+			}
+			stack = append(stack, frame{obj: c == '{', wantKey: c == '{'})
+		case '}', ']':
+			stack = stack[:len(stack)-1]
+		case ',':
+			f := &stack[len(stack)-1]
+			if f.obj {
+				f.wantKey = true
+			} else {
+				f.index++
+			}
+		case '"':
+			start := i
+			i++
+			escaped := false
+			for raw[i] != '"' {
+				if raw[i] == '\\' {
+					escaped = true
+					i++
 				}
-				// '}' closing the object: handled below
+				i++
 			}
-		}
-		switch d := tok.(type) {
-		case json.Delim:
-			switch d {
-			case '{', '[':
-				if len(stack) >= MaxDepth {
-					return fmt.Errorf("%w: deeper than %d at %s", ErrTooDeep, MaxDepth, truncate(childPtr()))
-				}
-				f := &frame{obj: d == '{', ptr: childPtr(), wantKey: d == '{'}
-				if f.obj {
-					f.keys = map[string]struct{}{}
-				}
-				stack = append(stack, f)
-			case '}', ']':
-				stack = stack[:len(stack)-1]
-				valueDone()
+			f := &stack[len(stack)-1]
+			if !f.obj || !f.wantKey {
+				continue
 			}
-		default:
-			valueDone()
+			var k string
+			if escaped {
+				if err := json.Unmarshal(raw[start:i+1], &k); err != nil {
+					return fmt.Errorf("%w: %v", ErrMalformedJSON, err)
+				}
+			} else {
+				k = string(raw[start+1 : i])
+			}
+			if f.keys == nil {
+				f.keys = make(map[string]struct{}, 8)
+			}
+			if _, dup := f.keys[k]; dup {
+				return fmt.Errorf("%w: %q at %s", ErrDuplicateKey, truncate(k), truncate(pointer(k)))
+			}
+			f.keys[k] = struct{}{}
+			f.key, f.wantKey = k, false
 		}
 	}
+	return nil
 }
+
+func isJSONSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
 
 // Credential is a received credential: the exact bytes and a typed view of them.
 // Verify and store Raw, never a re-encoding of View.
@@ -154,43 +161,28 @@ func ParseCredentialLimit(raw []byte, maxBytes int) (*Credential, error) {
 		return nil, err
 	}
 	c := &Credential{raw: slices.Clone(raw)}
+	generic, err := decodeGeneric(c.raw)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrMalformedJSON, err)
+	}
 	var v AchievementCredential
-	if err := json.Unmarshal(c.raw, &v); err != nil {
+	if err := v.fillFrom(generic, ""); err != nil {
 		return nil, typeError(err)
 	}
 	c.View = &v
 	return c, nil
 }
 
-// typeError turns an encoding/json type error into a *ValidationError with a JSON
-// Pointer; other errors wrap ErrMalformedJSON.
+// typeError turns a decoding error into a *ValidationError locating the member.
 func typeError(err error) error {
-	var te *json.UnmarshalTypeError
-	if errors.As(err, &te) {
-		p := ""
-		if te.Field != "" {
-			p = "/" + strings.ReplaceAll(te.Field, ".", "/")
-		}
+	var fe *fieldTypeError
+	if errors.As(err, &fe) {
 		return &ValidationError{
-			Errors: []FieldError{{Path: p, Message: fmt.Sprintf("JSON %s where the data model needs %s", te.Value, goTypeName(te.Type.String()))}},
+			Errors: []FieldError{{Path: string(fe.path), Message: fmt.Sprintf("JSON %s where the data model needs %s", fe.got, fe.want)}},
 			Cause:  err,
 		}
 	}
 	return &ValidationError{Errors: []FieldError{{Path: "", Message: err.Error()}}, Cause: err}
-}
-
-func goTypeName(t string) string {
-	switch {
-	case t == "string":
-		return "a string"
-	case t == "bool":
-		return "a boolean"
-	case t == "float64":
-		return "a number"
-	case strings.HasPrefix(t, "schema."):
-		return "an object"
-	}
-	return t
 }
 
 // Raw returns the bytes the credential was parsed from. The slice is shared: do not
@@ -209,8 +201,12 @@ func (c *Credential) Map() (map[string]any, error) {
 
 // Endorsement decodes Raw as an EndorsementCredential.
 func (c *Credential) Endorsement() (*EndorsementCredential, error) {
+	generic, err := decodeGeneric(c.raw)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrMalformedJSON, err)
+	}
 	var e EndorsementCredential
-	if err := json.Unmarshal(c.raw, &e); err != nil {
+	if err := e.fillFrom(generic, ""); err != nil {
 		return nil, typeError(err)
 	}
 	return &e, nil

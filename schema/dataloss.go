@@ -43,7 +43,14 @@ const maxReported = 8
 // returned expanded form may share string values with doc. This runs on every sign and
 // verify: it does exactly one Expand when the document is clean; only when a term is
 // dropped does it process the document again to name the term.
-func DetectDataLoss(doc map[string]any, l *Loader) ([]any, error) {
+func DetectDataLoss(doc map[string]any, l *Loader) (expanded []any, err error) {
+	// json-gold runs on documents from strangers; a panic inside it must not take
+	// the caller down, and must not pass for a clean document.
+	defer func() {
+		if p := recover(); p != nil {
+			expanded, err = nil, fmt.Errorf("%w: JSON-LD processor panicked: %v", ErrJSONLD, p)
+		}
+	}()
 	if doc == nil {
 		return nil, fmt.Errorf("%w: no document", ErrJSONLD)
 	}
@@ -51,7 +58,7 @@ func DetectDataLoss(doc map[string]any, l *Loader) ([]any, error) {
 		l = DefaultLoader()
 	}
 	proc := ld.NewJsonLdProcessor()
-	expanded, err := proc.Expand(doc, l.Options())
+	expanded, err = proc.Expand(doc, l.Options())
 	if err != nil {
 		return nil, classifyExpandError(err, doc, l)
 	}

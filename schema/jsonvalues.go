@@ -18,26 +18,15 @@ type OneOrMany[T any] []T
 
 // UnmarshalJSON accepts a JSON array of T, a single T, or null (no values).
 func (o *OneOrMany[T]) UnmarshalJSON(b []byte) error {
-	b = bytes.TrimSpace(b)
-	switch {
-	case bytes.Equal(b, []byte("null")):
+	if bytes.Equal(bytes.TrimSpace(b), []byte("null")) {
 		*o = nil
 		return nil
-	case len(b) > 0 && b[0] == '[':
-		var s []T
-		if err := json.Unmarshal(b, &s); err != nil {
-			return err
-		}
-		*o = s
-		return nil
-	default:
-		var v T
-		if err := json.Unmarshal(b, &v); err != nil {
-			return err
-		}
-		*o = OneOrMany[T]{v}
-		return nil
 	}
+	return unmarshalVia(b, o)
+}
+
+func (o *OneOrMany[T]) fillFrom(v any, p ptr) error {
+	return fillOneOrMany(reflect.ValueOf(o).Elem(), v, p)
 }
 
 // MarshalJSON writes the values as a JSON array.
@@ -64,12 +53,15 @@ type OneOrArray[T any] []T
 
 // UnmarshalJSON accepts a JSON array of T, a single T, or null.
 func (o *OneOrArray[T]) UnmarshalJSON(b []byte) error {
-	var m OneOrMany[T]
-	if err := m.UnmarshalJSON(b); err != nil {
-		return err
+	if bytes.Equal(bytes.TrimSpace(b), []byte("null")) {
+		*o = nil
+		return nil
 	}
-	*o = OneOrArray[T](m)
-	return nil
+	return unmarshalVia(b, o)
+}
+
+func (o *OneOrArray[T]) fillFrom(v any, p ptr) error {
+	return fillOneOrMany(reflect.ValueOf(o).Elem(), v, p)
 }
 
 // MarshalJSON writes a single value as itself and more than one as an array.
@@ -89,18 +81,22 @@ type ContextEntry struct {
 }
 
 // UnmarshalJSON accepts a string or an object.
-func (c *ContextEntry) UnmarshalJSON(b []byte) error {
-	b = bytes.TrimSpace(b)
-	switch {
-	case len(b) > 0 && b[0] == '"':
-		*c = ContextEntry{}
-		return json.Unmarshal(b, &c.URL)
-	case len(b) > 0 && b[0] == '{':
-		*c = ContextEntry{Object: append(json.RawMessage(nil), b...)}
+func (c *ContextEntry) UnmarshalJSON(b []byte) error { return unmarshalVia(b, c) }
+
+func (c *ContextEntry) fillFrom(v any, p ptr) error {
+	switch t := v.(type) {
+	case string:
+		*c = ContextEntry{URL: t}
 		return nil
-	default:
-		return fmt.Errorf("schema: @context entry must be a URL string or an object, got %.20s", b)
+	case map[string]any:
+		raw, err := encodeGeneric(t)
+		if err != nil {
+			return err
+		}
+		*c = ContextEntry{Object: raw}
+		return nil
 	}
+	return &fieldTypeError{path: p, got: kindOf(v), want: "a context URL string or object"}
 }
 
 // MarshalJSON writes the URL string or the object.
@@ -134,21 +130,23 @@ type ProfileRef struct {
 func (p ProfileRef) IsZero() bool { return p.ID == "" && p.Profile == nil }
 
 // UnmarshalJSON accepts a string or a Profile object.
-func (p *ProfileRef) UnmarshalJSON(b []byte) error {
-	b = bytes.TrimSpace(b)
+func (p *ProfileRef) UnmarshalJSON(b []byte) error { return unmarshalVia(b, p) }
+
+func (p *ProfileRef) fillFrom(v any, at ptr) error {
 	*p = ProfileRef{}
-	if len(b) > 0 && b[0] == '"' {
-		return json.Unmarshal(b, &p.ID)
-	}
-	if len(b) > 0 && b[0] == '{' {
+	switch t := v.(type) {
+	case string:
+		p.ID = t
+		return nil
+	case map[string]any:
 		var prof Profile
-		if err := json.Unmarshal(b, &prof); err != nil {
+		if err := prof.fillFrom(t, at); err != nil {
 			return err
 		}
 		p.Profile, p.ID = &prof, prof.ID
 		return nil
 	}
-	return fmt.Errorf("schema: profile reference must be a URI string or a Profile object, got %.20s", b)
+	return &fieldTypeError{path: at, got: kindOf(v), want: "a URI string or a Profile object"}
 }
 
 // MarshalJSON writes the Profile object when there is one, the URI otherwise.
@@ -194,46 +192,6 @@ func fieldNames(t reflect.Type) map[string]bool {
 	return names
 }
 
-// unmarshalExtra decodes the JSON object b into plain (a pointer to a method-less
-// copy of a struct type) and stores the members no field takes into extra. Only
-// exact member names reach the fields: encoding/json would otherwise match names
-// case-insensitively and "ID" would both fill ID and stay in Extra.
-func unmarshalExtra(b []byte, plain any, extra *map[string]json.RawMessage) error {
-	b = bytes.TrimSpace(b)
-	if bytes.Equal(b, []byte("null")) {
-		return nil // the encoding/json convention for Unmarshalers
-	}
-	if len(b) == 0 || b[0] != '{' {
-		return &json.UnmarshalTypeError{Value: jsonKind(b), Type: reflect.TypeOf(plain).Elem()}
-	}
-	var all map[string]json.RawMessage
-	if err := json.Unmarshal(b, &all); err != nil {
-		return err
-	}
-	known := fieldNames(reflect.TypeOf(plain).Elem())
-	var rest map[string]json.RawMessage
-	for k, v := range all {
-		if !known[k] {
-			if rest == nil {
-				rest = map[string]json.RawMessage{}
-			}
-			rest[k] = v
-			delete(all, k)
-		}
-	}
-	if rest != nil {
-		var err error
-		if b, err = json.Marshal(all); err != nil {
-			return err
-		}
-	}
-	if err := json.Unmarshal(b, plain); err != nil {
-		return err
-	}
-	*extra = rest
-	return nil
-}
-
 // marshalExtra marshals plain and appends the members of extra, sorted by name.
 // A member of extra that a field already writes is skipped: fields win.
 func marshalExtra(plain any, extra map[string]json.RawMessage) ([]byte, error) {
@@ -274,22 +232,4 @@ func marshalExtra(plain any, extra map[string]json.RawMessage) ([]byte, error) {
 	}
 	buf.WriteByte('}')
 	return buf.Bytes(), nil
-}
-
-func jsonKind(b []byte) string {
-	if len(b) == 0 {
-		return "nothing"
-	}
-	switch b[0] {
-	case '"':
-		return "string"
-	case '[':
-		return "array"
-	case 't', 'f':
-		return "bool"
-	case 'n':
-		return "null"
-	default:
-		return "number"
-	}
 }

@@ -1,6 +1,9 @@
 package schema
 
-import "encoding/json"
+import (
+	"encoding/json"
+	"reflect"
+)
 
 // The Go view of the Open Badges 3.0 classes an issuer and a verifier touch
 // (1EdTech OB 3.0 "Data Models", common_credentials.lines). JSON member names are the
@@ -321,9 +324,10 @@ type Proof struct {
 // write it back after the fields.
 
 // UnmarshalJSON decodes a AchievementCredential, keeping unknown members in Extra.
-func (x *AchievementCredential) UnmarshalJSON(b []byte) error {
-	type plain AchievementCredential
-	return unmarshalExtra(b, (*plain)(x), &x.Extra)
+func (x *AchievementCredential) UnmarshalJSON(b []byte) error { return unmarshalVia(b, x) }
+
+func (x *AchievementCredential) fillFrom(v any, p ptr) error {
+	return fillStruct(reflect.ValueOf(x).Elem(), v, p, &x.Extra)
 }
 
 // MarshalJSON encodes a AchievementCredential followed by the members of Extra.
@@ -333,9 +337,10 @@ func (x AchievementCredential) MarshalJSON() ([]byte, error) {
 }
 
 // UnmarshalJSON decodes a EndorsementCredential, keeping unknown members in Extra.
-func (x *EndorsementCredential) UnmarshalJSON(b []byte) error {
-	type plain EndorsementCredential
-	return unmarshalExtra(b, (*plain)(x), &x.Extra)
+func (x *EndorsementCredential) UnmarshalJSON(b []byte) error { return unmarshalVia(b, x) }
+
+func (x *EndorsementCredential) fillFrom(v any, p ptr) error {
+	return fillStruct(reflect.ValueOf(x).Elem(), v, p, &x.Extra)
 }
 
 // MarshalJSON encodes a EndorsementCredential followed by the members of Extra.
@@ -345,9 +350,10 @@ func (x EndorsementCredential) MarshalJSON() ([]byte, error) {
 }
 
 // UnmarshalJSON decodes a EndorsementSubject, keeping unknown members in Extra.
-func (x *EndorsementSubject) UnmarshalJSON(b []byte) error {
-	type plain EndorsementSubject
-	return unmarshalExtra(b, (*plain)(x), &x.Extra)
+func (x *EndorsementSubject) UnmarshalJSON(b []byte) error { return unmarshalVia(b, x) }
+
+func (x *EndorsementSubject) fillFrom(v any, p ptr) error {
+	return fillStruct(reflect.ValueOf(x).Elem(), v, p, &x.Extra)
 }
 
 // MarshalJSON encodes a EndorsementSubject followed by the members of Extra.
@@ -357,9 +363,10 @@ func (x EndorsementSubject) MarshalJSON() ([]byte, error) {
 }
 
 // UnmarshalJSON decodes a AchievementSubject, keeping unknown members in Extra.
-func (x *AchievementSubject) UnmarshalJSON(b []byte) error {
-	type plain AchievementSubject
-	return unmarshalExtra(b, (*plain)(x), &x.Extra)
+func (x *AchievementSubject) UnmarshalJSON(b []byte) error { return unmarshalVia(b, x) }
+
+func (x *AchievementSubject) fillFrom(v any, p ptr) error {
+	return fillStruct(reflect.ValueOf(x).Elem(), v, p, &x.Extra)
 }
 
 // MarshalJSON encodes a AchievementSubject followed by the members of Extra.
@@ -369,9 +376,10 @@ func (x AchievementSubject) MarshalJSON() ([]byte, error) {
 }
 
 // UnmarshalJSON decodes a IdentityObject, keeping unknown members in Extra.
-func (x *IdentityObject) UnmarshalJSON(b []byte) error {
-	type plain IdentityObject
-	return unmarshalExtra(b, (*plain)(x), &x.Extra)
+func (x *IdentityObject) UnmarshalJSON(b []byte) error { return unmarshalVia(b, x) }
+
+func (x *IdentityObject) fillFrom(v any, p ptr) error {
+	return fillStruct(reflect.ValueOf(x).Elem(), v, p, &x.Extra)
 }
 
 // MarshalJSON encodes a IdentityObject followed by the members of Extra.
@@ -381,9 +389,10 @@ func (x IdentityObject) MarshalJSON() ([]byte, error) {
 }
 
 // UnmarshalJSON decodes a Achievement, keeping unknown members in Extra.
-func (x *Achievement) UnmarshalJSON(b []byte) error {
-	type plain Achievement
-	return unmarshalExtra(b, (*plain)(x), &x.Extra)
+func (x *Achievement) UnmarshalJSON(b []byte) error { return unmarshalVia(b, x) }
+
+func (x *Achievement) fillFrom(v any, p ptr) error {
+	return fillStruct(reflect.ValueOf(x).Elem(), v, p, &x.Extra)
 }
 
 // MarshalJSON encodes a Achievement followed by the members of Extra.
@@ -393,9 +402,10 @@ func (x Achievement) MarshalJSON() ([]byte, error) {
 }
 
 // UnmarshalJSON decodes a Criteria, keeping unknown members in Extra.
-func (x *Criteria) UnmarshalJSON(b []byte) error {
-	type plain Criteria
-	return unmarshalExtra(b, (*plain)(x), &x.Extra)
+func (x *Criteria) UnmarshalJSON(b []byte) error { return unmarshalVia(b, x) }
+
+func (x *Criteria) fillFrom(v any, p ptr) error {
+	return fillStruct(reflect.ValueOf(x).Elem(), v, p, &x.Extra)
 }
 
 // MarshalJSON encodes a Criteria followed by the members of Extra.
@@ -405,9 +415,10 @@ func (x Criteria) MarshalJSON() ([]byte, error) {
 }
 
 // UnmarshalJSON decodes a Profile, keeping unknown members in Extra.
-func (x *Profile) UnmarshalJSON(b []byte) error {
-	type plain Profile
-	return unmarshalExtra(b, (*plain)(x), &x.Extra)
+func (x *Profile) UnmarshalJSON(b []byte) error { return unmarshalVia(b, x) }
+
+func (x *Profile) fillFrom(v any, p ptr) error {
+	return fillStruct(reflect.ValueOf(x).Elem(), v, p, &x.Extra)
 }
 
 // MarshalJSON encodes a Profile followed by the members of Extra.
@@ -417,9 +428,10 @@ func (x Profile) MarshalJSON() ([]byte, error) {
 }
 
 // UnmarshalJSON decodes a Address, keeping unknown members in Extra.
-func (x *Address) UnmarshalJSON(b []byte) error {
-	type plain Address
-	return unmarshalExtra(b, (*plain)(x), &x.Extra)
+func (x *Address) UnmarshalJSON(b []byte) error { return unmarshalVia(b, x) }
+
+func (x *Address) fillFrom(v any, p ptr) error {
+	return fillStruct(reflect.ValueOf(x).Elem(), v, p, &x.Extra)
 }
 
 // MarshalJSON encodes a Address followed by the members of Extra.
@@ -429,9 +441,10 @@ func (x Address) MarshalJSON() ([]byte, error) {
 }
 
 // UnmarshalJSON decodes a GeoCoordinates, keeping unknown members in Extra.
-func (x *GeoCoordinates) UnmarshalJSON(b []byte) error {
-	type plain GeoCoordinates
-	return unmarshalExtra(b, (*plain)(x), &x.Extra)
+func (x *GeoCoordinates) UnmarshalJSON(b []byte) error { return unmarshalVia(b, x) }
+
+func (x *GeoCoordinates) fillFrom(v any, p ptr) error {
+	return fillStruct(reflect.ValueOf(x).Elem(), v, p, &x.Extra)
 }
 
 // MarshalJSON encodes a GeoCoordinates followed by the members of Extra.
@@ -441,9 +454,10 @@ func (x GeoCoordinates) MarshalJSON() ([]byte, error) {
 }
 
 // UnmarshalJSON decodes a IdentifierEntry, keeping unknown members in Extra.
-func (x *IdentifierEntry) UnmarshalJSON(b []byte) error {
-	type plain IdentifierEntry
-	return unmarshalExtra(b, (*plain)(x), &x.Extra)
+func (x *IdentifierEntry) UnmarshalJSON(b []byte) error { return unmarshalVia(b, x) }
+
+func (x *IdentifierEntry) fillFrom(v any, p ptr) error {
+	return fillStruct(reflect.ValueOf(x).Elem(), v, p, &x.Extra)
 }
 
 // MarshalJSON encodes a IdentifierEntry followed by the members of Extra.
@@ -453,9 +467,10 @@ func (x IdentifierEntry) MarshalJSON() ([]byte, error) {
 }
 
 // UnmarshalJSON decodes a Evidence, keeping unknown members in Extra.
-func (x *Evidence) UnmarshalJSON(b []byte) error {
-	type plain Evidence
-	return unmarshalExtra(b, (*plain)(x), &x.Extra)
+func (x *Evidence) UnmarshalJSON(b []byte) error { return unmarshalVia(b, x) }
+
+func (x *Evidence) fillFrom(v any, p ptr) error {
+	return fillStruct(reflect.ValueOf(x).Elem(), v, p, &x.Extra)
 }
 
 // MarshalJSON encodes a Evidence followed by the members of Extra.
@@ -465,9 +480,10 @@ func (x Evidence) MarshalJSON() ([]byte, error) {
 }
 
 // UnmarshalJSON decodes a Alignment, keeping unknown members in Extra.
-func (x *Alignment) UnmarshalJSON(b []byte) error {
-	type plain Alignment
-	return unmarshalExtra(b, (*plain)(x), &x.Extra)
+func (x *Alignment) UnmarshalJSON(b []byte) error { return unmarshalVia(b, x) }
+
+func (x *Alignment) fillFrom(v any, p ptr) error {
+	return fillStruct(reflect.ValueOf(x).Elem(), v, p, &x.Extra)
 }
 
 // MarshalJSON encodes a Alignment followed by the members of Extra.
@@ -477,9 +493,10 @@ func (x Alignment) MarshalJSON() ([]byte, error) {
 }
 
 // UnmarshalJSON decodes a Result, keeping unknown members in Extra.
-func (x *Result) UnmarshalJSON(b []byte) error {
-	type plain Result
-	return unmarshalExtra(b, (*plain)(x), &x.Extra)
+func (x *Result) UnmarshalJSON(b []byte) error { return unmarshalVia(b, x) }
+
+func (x *Result) fillFrom(v any, p ptr) error {
+	return fillStruct(reflect.ValueOf(x).Elem(), v, p, &x.Extra)
 }
 
 // MarshalJSON encodes a Result followed by the members of Extra.
@@ -489,9 +506,10 @@ func (x Result) MarshalJSON() ([]byte, error) {
 }
 
 // UnmarshalJSON decodes a ResultDescription, keeping unknown members in Extra.
-func (x *ResultDescription) UnmarshalJSON(b []byte) error {
-	type plain ResultDescription
-	return unmarshalExtra(b, (*plain)(x), &x.Extra)
+func (x *ResultDescription) UnmarshalJSON(b []byte) error { return unmarshalVia(b, x) }
+
+func (x *ResultDescription) fillFrom(v any, p ptr) error {
+	return fillStruct(reflect.ValueOf(x).Elem(), v, p, &x.Extra)
 }
 
 // MarshalJSON encodes a ResultDescription followed by the members of Extra.
@@ -501,9 +519,10 @@ func (x ResultDescription) MarshalJSON() ([]byte, error) {
 }
 
 // UnmarshalJSON decodes a RubricCriterionLevel, keeping unknown members in Extra.
-func (x *RubricCriterionLevel) UnmarshalJSON(b []byte) error {
-	type plain RubricCriterionLevel
-	return unmarshalExtra(b, (*plain)(x), &x.Extra)
+func (x *RubricCriterionLevel) UnmarshalJSON(b []byte) error { return unmarshalVia(b, x) }
+
+func (x *RubricCriterionLevel) fillFrom(v any, p ptr) error {
+	return fillStruct(reflect.ValueOf(x).Elem(), v, p, &x.Extra)
 }
 
 // MarshalJSON encodes a RubricCriterionLevel followed by the members of Extra.
@@ -513,9 +532,10 @@ func (x RubricCriterionLevel) MarshalJSON() ([]byte, error) {
 }
 
 // UnmarshalJSON decodes a Related, keeping unknown members in Extra.
-func (x *Related) UnmarshalJSON(b []byte) error {
-	type plain Related
-	return unmarshalExtra(b, (*plain)(x), &x.Extra)
+func (x *Related) UnmarshalJSON(b []byte) error { return unmarshalVia(b, x) }
+
+func (x *Related) fillFrom(v any, p ptr) error {
+	return fillStruct(reflect.ValueOf(x).Elem(), v, p, &x.Extra)
 }
 
 // MarshalJSON encodes a Related followed by the members of Extra.
@@ -525,9 +545,10 @@ func (x Related) MarshalJSON() ([]byte, error) {
 }
 
 // UnmarshalJSON decodes a Image, keeping unknown members in Extra.
-func (x *Image) UnmarshalJSON(b []byte) error {
-	type plain Image
-	return unmarshalExtra(b, (*plain)(x), &x.Extra)
+func (x *Image) UnmarshalJSON(b []byte) error { return unmarshalVia(b, x) }
+
+func (x *Image) fillFrom(v any, p ptr) error {
+	return fillStruct(reflect.ValueOf(x).Elem(), v, p, &x.Extra)
 }
 
 // MarshalJSON encodes a Image followed by the members of Extra.
@@ -537,9 +558,10 @@ func (x Image) MarshalJSON() ([]byte, error) {
 }
 
 // UnmarshalJSON decodes a CredentialStatus, keeping unknown members in Extra.
-func (x *CredentialStatus) UnmarshalJSON(b []byte) error {
-	type plain CredentialStatus
-	return unmarshalExtra(b, (*plain)(x), &x.Extra)
+func (x *CredentialStatus) UnmarshalJSON(b []byte) error { return unmarshalVia(b, x) }
+
+func (x *CredentialStatus) fillFrom(v any, p ptr) error {
+	return fillStruct(reflect.ValueOf(x).Elem(), v, p, &x.Extra)
 }
 
 // MarshalJSON encodes a CredentialStatus followed by the members of Extra.
@@ -549,9 +571,10 @@ func (x CredentialStatus) MarshalJSON() ([]byte, error) {
 }
 
 // UnmarshalJSON decodes a CredentialSchema, keeping unknown members in Extra.
-func (x *CredentialSchema) UnmarshalJSON(b []byte) error {
-	type plain CredentialSchema
-	return unmarshalExtra(b, (*plain)(x), &x.Extra)
+func (x *CredentialSchema) UnmarshalJSON(b []byte) error { return unmarshalVia(b, x) }
+
+func (x *CredentialSchema) fillFrom(v any, p ptr) error {
+	return fillStruct(reflect.ValueOf(x).Elem(), v, p, &x.Extra)
 }
 
 // MarshalJSON encodes a CredentialSchema followed by the members of Extra.
@@ -561,9 +584,10 @@ func (x CredentialSchema) MarshalJSON() ([]byte, error) {
 }
 
 // UnmarshalJSON decodes a RefreshService, keeping unknown members in Extra.
-func (x *RefreshService) UnmarshalJSON(b []byte) error {
-	type plain RefreshService
-	return unmarshalExtra(b, (*plain)(x), &x.Extra)
+func (x *RefreshService) UnmarshalJSON(b []byte) error { return unmarshalVia(b, x) }
+
+func (x *RefreshService) fillFrom(v any, p ptr) error {
+	return fillStruct(reflect.ValueOf(x).Elem(), v, p, &x.Extra)
 }
 
 // MarshalJSON encodes a RefreshService followed by the members of Extra.
@@ -573,9 +597,10 @@ func (x RefreshService) MarshalJSON() ([]byte, error) {
 }
 
 // UnmarshalJSON decodes a TermsOfUse, keeping unknown members in Extra.
-func (x *TermsOfUse) UnmarshalJSON(b []byte) error {
-	type plain TermsOfUse
-	return unmarshalExtra(b, (*plain)(x), &x.Extra)
+func (x *TermsOfUse) UnmarshalJSON(b []byte) error { return unmarshalVia(b, x) }
+
+func (x *TermsOfUse) fillFrom(v any, p ptr) error {
+	return fillStruct(reflect.ValueOf(x).Elem(), v, p, &x.Extra)
 }
 
 // MarshalJSON encodes a TermsOfUse followed by the members of Extra.
@@ -585,9 +610,10 @@ func (x TermsOfUse) MarshalJSON() ([]byte, error) {
 }
 
 // UnmarshalJSON decodes a Proof, keeping unknown members in Extra.
-func (x *Proof) UnmarshalJSON(b []byte) error {
-	type plain Proof
-	return unmarshalExtra(b, (*plain)(x), &x.Extra)
+func (x *Proof) UnmarshalJSON(b []byte) error { return unmarshalVia(b, x) }
+
+func (x *Proof) fillFrom(v any, p ptr) error {
+	return fillStruct(reflect.ValueOf(x).Elem(), v, p, &x.Extra)
 }
 
 // MarshalJSON encodes a Proof followed by the members of Extra.
