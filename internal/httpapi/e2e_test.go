@@ -21,6 +21,7 @@ import (
 	"github.com/obadge/obadge/proof/dataintegrity"
 	"github.com/obadge/obadge/proof/vcjwt"
 	"github.com/obadge/obadge/store"
+	"github.com/obadge/obadge/verifier"
 )
 
 var testKEK = bytes.Repeat([]byte{9}, store.KEKSize)
@@ -233,6 +234,10 @@ func TestEndToEnd(t *testing.T) {
 	s := startServer(t, dbPath, "127.0.0.1:0")
 	ctx := context.Background()
 	resolver := httpDIDWeb{client: s.ts.Client()}
+	ourVerifier, err := verifier.New(verifier.Options{Resolver: s.svc})
+	if err != nil {
+		t.Fatal(err)
+	}
 
 	// Issuers: an agency and a district, each with its own token.
 	wantStatus(t, s.postJSON("/api/v1/issuers", s.admin, map[string]any{"id": "agency", "name": "State Department of Education", "url": "https://education.example.gov"}), 201)
@@ -270,7 +275,12 @@ func TestEndToEnd(t *testing.T) {
 			if !bytes.Equal(fetched.body, raw) || r.header.Get("Location") != got.URL {
 				t.Fatalf("fetched bytes differ from issued")
 			}
-			// Verify, resolving the key through the published did:web document.
+			// Our verifier accepts it (keys resolved from this server's issuers).
+			rep, err := ourVerifier.Verify(ctx, raw, verifier.VerifyOptions{})
+			if err != nil || !rep.Verified {
+				t.Fatalf("verifier: %v %s", err, rep.JSON())
+			}
+			// Verify again, resolving the key through the published did:web document.
 			if tc.format == "ldp" {
 				res, err := dataintegrity.Verify(ctx, raw, dataintegrity.VerifyOptions{Resolver: resolver, Controller: "did:web:" + strings.ReplaceAll(strings.TrimPrefix(s.base, "http://"), ":", "%3A") + ":issuers:agency"})
 				if err != nil || !res.Verified() {
