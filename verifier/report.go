@@ -159,3 +159,12 @@ func (r *Report) finish() {
 		r.Verified = false
 	}
 }
+
+// Unreadable returns the report for input that is not a credential at all, with
+// why as the parse check's message.
+func Unreadable(why string) *Report {
+	r := &Report{Kind: "credential"}
+	r.fail(CheckParse, why, ErrUnreadable)
+	r.finish()
+	return r
+}

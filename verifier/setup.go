@@ -2,14 +2,17 @@ package verifier
 
 import (
 	"bytes"
+	"context"
 	"crypto/x509"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"os"
 
 	"github.com/obadge/obadge/internal/fetch"
+	"github.com/obadge/obadge/proof"
 	"github.com/obadge/obadge/schema"
 	"github.com/obadge/obadge/verifier/resolve"
 )
@@ -34,6 +37,11 @@ type Config struct {
 	// Loader resolves JSON-LD contexts; if nil, the embedded contexts only.
 	Loader *schema.Loader
 	Logger *slog.Logger
+	// Local, when set, is asked first for every verification method: a server
+	// resolves its own issuers' keys from its store instead of fetching its own
+	// public URL (which the address policy would refuse on a private network).
+	// Methods it cannot resolve (ErrKeyResolution) go to the network resolver.
+	Local proof.MethodResolver
 }
 
 // Configure returns a Verifier with a resolver (did:key, did:jwk, did:web, https,
@@ -47,8 +55,23 @@ func Configure(c Config) (*Verifier, error) {
 		}
 		client = fetch.New(fetch.Policy{AllowPrivate: c.AllowPrivate, AllowHTTP: c.AllowHTTP}, opts...)
 	}
-	res := resolve.New(resolve.Options{Fetch: client, Documents: c.Documents, Offline: c.Offline})
+	var res proof.MethodResolver = resolve.New(resolve.Options{Fetch: client, Documents: c.Documents, Offline: c.Offline})
+	if c.Local != nil {
+		res = chain{c.Local, res}
+	}
 	return New(Options{Resolver: res, Fetch: client, Documents: c.Documents, Loader: c.Loader, Logger: c.Logger})
+}
+
+// chain asks local first and falls back to remote when local cannot resolve the
+// method at all. A method local knows but does not authorize stays refused.
+type chain struct{ local, remote proof.MethodResolver }
+
+func (c chain) ResolveMethod(ctx context.Context, id, rel string) (*proof.VerificationMethod, error) {
+	vm, err := c.local.ResolveMethod(ctx, id, rel)
+	if err == nil || !errors.Is(err, proof.ErrKeyResolution) {
+		return vm, err
+	}
+	return c.remote.ResolveMethod(ctx, id, rel)
 }
 
 // ReadDocuments reads a pinned-documents file: one JSON object mapping DIDs and URLs

@@ -17,6 +17,7 @@ import (
 	"github.com/obadge/obadge/internal/fetch"
 	"github.com/obadge/obadge/proof"
 	"github.com/obadge/obadge/proof/dataintegrity"
+	"github.com/obadge/obadge/proof/rdfc"
 	"github.com/obadge/obadge/proof/vcjwt"
 	"github.com/obadge/obadge/schema"
 	"github.com/obadge/obadge/verifier/input"
@@ -384,6 +385,10 @@ func proofMessage(err error) string {
 		return "the signing key could not be obtained: " + err.Error()
 	case errors.Is(err, proof.ErrAlgorithmRefused):
 		return "the signature algorithm is refused: " + err.Error()
+	case errors.Is(err, rdfc.ErrWorkLimit):
+		return "refused: the credential's blank nodes are too symmetric to canonicalize within the work limit (a poison graph, RDFC-1.0 §4.4); nothing was verified"
+	case errors.Is(err, dataintegrity.ErrDocumentTooLarge):
+		return "refused: " + err.Error()
 	case errors.Is(err, proof.ErrCanonicalization):
 		return "the credential could not be canonicalized for checking: " + err.Error()
 	}

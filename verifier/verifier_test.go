@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -11,6 +12,8 @@ import (
 
 	"github.com/obadge/obadge/internal/testutil"
 	"github.com/obadge/obadge/proof"
+	"github.com/obadge/obadge/proof/dataintegrity"
+	"github.com/obadge/obadge/proof/rdfc"
 	"github.com/obadge/obadge/schema"
 	"github.com/obadge/obadge/verifier"
 	"github.com/obadge/obadge/verifier/resolve"
@@ -215,5 +218,59 @@ func TestJunk(t *testing.T) {
 		if strings.Contains(string(r.JSON()), `"errors":null`) {
 			t.Fatalf("%q: errors must be an array", in)
 		}
+	}
+}
+
+// TestHostileGraphs: a credential whose blank nodes form a clique (a poison graph for
+// RDF canonicalization) and one with 60,000 evidence items are refused with a clear
+// reason by the proof check, never a hang and never a pass. (The time they take is
+// measured in the rdfc and dataintegrity benchmarks, not here.)
+func TestHostileGraphs(t *testing.T) {
+	base := func() map[string]any {
+		var m map[string]any
+		if err := json.Unmarshal(testutil.ReadShared(t, "examples", "1edtech-validator-ob30", "simple.json"), &m); err != nil {
+			t.Fatal(err)
+		}
+		return m
+	}
+	clique := base()
+	var orgs []any
+	for i := 0; i < 12; i++ {
+		var refs []any
+		for j := 0; j < 12; j++ {
+			if j != i {
+				refs = append(refs, map[string]any{"id": fmt.Sprintf("_:p%d", j)})
+			}
+		}
+		orgs = append(orgs, map[string]any{"id": fmt.Sprintf("_:p%d", i), "type": []any{"Profile"}, "name": "Org", "parentOrg": refs})
+	}
+	clique["issuer"].(map[string]any)["parentOrg"] = orgs
+
+	big := base()
+	var ev []any
+	for i := 0; i < 60000; i++ {
+		ev = append(ev, map[string]any{"type": []any{"Evidence"}, "name": fmt.Sprint("lesson ", i)})
+	}
+	big["evidence"] = ev
+
+	v := newFixtureVerifier(t)
+	for name, tc := range map[string]struct {
+		doc  map[string]any
+		want error
+	}{
+		"clique":          {clique, rdfc.ErrWorkLimit},
+		"60,000 evidence": {big, dataintegrity.ErrDocumentTooLarge},
+	} {
+		t.Run(name, func(t *testing.T) {
+			raw, _ := json.Marshal(tc.doc)
+			r, err := v.Verify(context.Background(), raw, verifier.VerifyOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			c := r.Check(verifier.CheckProof)
+			if r.Verified || c == nil || c.Status != verifier.Fail || !errors.Is(c.Err, tc.want) || !strings.HasPrefix(c.Message, "refused") {
+				t.Fatalf("want a refusal wrapping %v, got %+v", tc.want, c)
+			}
+		})
 	}
 }

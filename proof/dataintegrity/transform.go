@@ -37,6 +37,9 @@ func canonicalizeExpanded(expanded []any, l *schema.Loader, canon rdfc.Options) 
 	}
 	res, err := rdfc.Canonicalize(ds, canon)
 	if err != nil {
+		if errors.Is(err, proof.ErrCanonicalization) {
+			return nil, nil, err
+		}
 		return nil, nil, fmt.Errorf("%w: %w", proof.ErrCanonicalization, err)
 	}
 	sum := sha256.Sum256(res.NQuads)
