@@ -8,13 +8,13 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/obadge/obadge/issuer"
+	"github.com/obadge/obadge/verifier"
 )
 
-// VerifyService verifies a credential in any supported form (JSON with an embedded
-// proof, a compact VC-JWT); hint names the expected form ("" = detect). The
-// verifier handlers live in verify.go.
+// VerifyService is what the verify endpoints (verify.go) need: a *verifier.Verifier.
 type VerifyService interface {
-	VerifyRaw(ctx context.Context, raw []byte, hint string) (any, error)
+	Verify(ctx context.Context, raw []byte, o verifier.VerifyOptions) (*verifier.Report, error)
+	VerifyURL(ctx context.Context, rawURL string, o verifier.VerifyOptions) (*verifier.Report, error)
 }
 
 // Deps are the router's collaborators.

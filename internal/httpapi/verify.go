@@ -18,12 +18,6 @@ import (
 	"github.com/obadge/obadge/verifier"
 )
 
-// verifyAPI is what the verify endpoints need of Deps.Verifier (a *verifier.Verifier).
-type verifyAPI interface {
-	Verify(ctx context.Context, raw []byte, o verifier.VerifyOptions) (*verifier.Report, error)
-	VerifyURL(ctx context.Context, rawURL string, o verifier.VerifyOptions) (*verifier.Report, error)
-}
-
 // verifyTimeout bounds one verification, including the documents it fetches.
 const verifyTimeout = 30 * time.Second
 
@@ -32,18 +26,14 @@ const verifyTimeout = 30 * time.Second
 // at most two per core run at once; the rest wait their turn (or their deadline),
 // and the server keeps answering everything else meanwhile.
 type verifyHandlers struct {
-	v    verifyAPI
+	v    VerifyService
 	slot chan struct{}
 }
 
 // mountVerify mounts POST /credentials/verify, POST /presentations/verify and
 // POST /api/v1/verify. None needs authentication: verifying is public.
 func mountVerify(r chi.Router, d Deps) {
-	v, ok := d.Verifier.(verifyAPI)
-	if !ok {
-		return
-	}
-	h := &verifyHandlers{v: v, slot: make(chan struct{}, 2*runtime.GOMAXPROCS(0))}
+	h := &verifyHandlers{v: d.Verifier, slot: make(chan struct{}, 2*runtime.GOMAXPROCS(0))}
 	r.With(requireJSON).Post("/credentials/verify", h.vcapi("verifiableCredential"))
 	r.With(requireJSON).Post("/presentations/verify", h.vcapi("verifiablePresentation"))
 	r.Post("/api/v1/verify", handle(h.raw))
