@@ -336,7 +336,7 @@ func (s *Service) Issue(ctx context.Context, p Principal, issuerID string, req I
 	if err != nil {
 		return nil, err
 	}
-	signer, key, err := s.activeSigner(ctx, l, req.Alg)
+	signer, _, err := s.activeSigner(ctx, l, req.Alg)
 	if err != nil {
 		return nil, err
 	}
@@ -348,7 +348,7 @@ func (s *Service) Issue(ctx context.Context, p Principal, issuerID string, req I
 		} else if err != nil {
 			return nil, err
 		}
-		return s.buildAndSign(ctx, l, ach, &req, signer, key)
+		return s.buildAndSign(ctx, tx, l, ach, &req, signer)
 	})
 	if err != nil {
 		if errors.Is(err, store.ErrIdempotencyMismatch) {
@@ -362,7 +362,7 @@ func (s *Service) Issue(ctx context.Context, p Principal, issuerID string, req I
 	return issuedView(c, replayed), nil
 }
 
-func (s *Service) buildAndSign(ctx context.Context, l *loaded, ach *store.Achievement, req *IssueRequest, signer keys.Signer, key *store.Key) (*store.Credential, error) {
+func (s *Service) buildAndSign(ctx context.Context, tx store.IssueTx, l *loaded, ach *store.Achievement, req *IssueRequest, signer keys.Signer) (*store.Credential, error) {
 	var f fieldErrs
 	var achDoc achievementDoc
 	if err := json.Unmarshal(ach.Doc, &achDoc); err != nil {
@@ -444,6 +444,15 @@ func (s *Service) buildAndSign(ctx context.Context, l *loaded, ach *store.Achiev
 	if err := f.err(); err != nil {
 		return nil, err
 	}
+	var listID string
+	var index uint64
+	if s.status != nil {
+		st, lid, idx, err := s.status.Assign(tx, l.rec.ID, credURL)
+		if err != nil {
+			return nil, fmt.Errorf("issuer: assign status: %w", err)
+		}
+		cred.CredentialStatus, listID, index = st, lid, idx
+	}
 	doc, err := json.Marshal(cred)
 	if err != nil {
 		return nil, err
@@ -467,7 +476,8 @@ func (s *Service) buildAndSign(ctx context.Context, l *loaded, ach *store.Achiev
 		}
 	}
 	return &store.Credential{ID: id, URL: credURL, IssuerID: l.rec.ID, AchievementID: ach.ID, AchievementVersion: ach.Version,
-		RecipientKey: rkey, Format: format, Alg: signer.Algorithm(), KeyID: signer.KeyID(), IssuedAt: now, Raw: raw}, nil
+		RecipientKey: rkey, Format: format, Alg: signer.Algorithm(), KeyID: signer.KeyID(), IssuedAt: now, Raw: raw,
+		StatusListID: listID, StatusIndex: index}, nil
 }
 
 func findResultDesc(a achievementDoc, ref string) *resultDescDoc {

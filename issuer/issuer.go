@@ -3,6 +3,7 @@ package issuer
 import (
 	"crypto/rand"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -77,6 +78,20 @@ type Config struct {
 	// e.g. https://badges.example.gov or http://127.0.0.1:8080 (no trailing slash
 	// needed; a path is allowed).
 	BaseURL string
+	// Status, if set, gives every credential from Issue a credentialStatus inside
+	// the issue transaction (the Bitstring Status List issue plugs in here). If nil,
+	// credentials carry no status.
+	Status StatusAssigner
+}
+
+// StatusAssigner allocates a status entry for a credential being issued. It runs
+// inside the store's write transaction, before the credential is signed, so the
+// index it takes with tx.AllocateStatusIndex is consumed exactly when the
+// credential is stored.
+type StatusAssigner interface {
+	// Assign returns the credentialStatus member (a JSON object whose terms the VC
+	// v2 or OB context define) and the list id and index it recorded.
+	Assign(tx store.IssueTx, issuerID, credentialURL string) (status json.RawMessage, listID string, index uint64, err error)
 }
 
 // Option customises a Service (tests use them for byte-stable output).
@@ -113,6 +128,7 @@ type Service struct {
 	rand   io.Reader
 	log    *slog.Logger
 	genKey func(alg, keyID string) (keys.Signer, error)
+	status StatusAssigner
 
 	mu      sync.Mutex
 	signers map[string]keys.Signer // issuerID\x00keyID -> parsed key
@@ -137,6 +153,7 @@ func New(cfg Config, st *store.Store, opts ...Option) (*Service, error) {
 		log:     slog.Default(),
 		genKey:  keys.Generate,
 		signers: map[string]keys.Signer{},
+		status:  cfg.Status,
 	}
 	s.newID = s.uuid
 	for _, o := range opts {

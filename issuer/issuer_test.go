@@ -450,3 +450,53 @@ func TestRestartKeepsEverything(t *testing.T) {
 		t.Fatalf("second issue: %+v %v", out2, err)
 	}
 }
+
+// bslAssigner is a minimal Bitstring Status List assigner for the hook test.
+type bslAssigner struct{ fail bool }
+
+func (a bslAssigner) Assign(tx store.IssueTx, issuerID, credURL string) (json.RawMessage, string, uint64, error) {
+	list := issuerID + "-revocation"
+	idx, err := tx.AllocateStatusIndex(list)
+	if err != nil {
+		return nil, "", 0, err
+	}
+	if a.fail {
+		return nil, "", 0, errors.New("status list full")
+	}
+	listURL := "https://badges.example.gov/status/" + list
+	raw, _ := json.Marshal(map[string]string{"id": fmt.Sprintf("%s#%d", listURL, idx), "type": "BitstringStatusListEntry",
+		"statusPurpose": "revocation", "statusListIndex": fmt.Sprint(idx), "statusListCredential": listURL})
+	return raw, list, idx, nil
+}
+
+func TestStatusHookAllocatesInTheIssueTransaction(t *testing.T) {
+	svc, st, _, ach := setup(t)
+	ctx := context.Background()
+	svc.status = bslAssigner{}
+	for want := range uint64(2) {
+		out, err := svc.Issue(ctx, admin, "agency", sampleRequest(ach), "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Contains(out.Raw, []byte(fmt.Sprintf(`"statusListIndex":"%d"`, want))) {
+			t.Fatalf("credential %d lacks its status entry: %s", want, out.Raw)
+		}
+		if res, err := dataintegrity.Verify(ctx, out.Raw, dataintegrity.VerifyOptions{Resolver: svc}); err != nil || !res.Verified() {
+			t.Fatalf("verify: %v", err)
+		}
+		c, _ := st.GetCredential(ctx, out.ID)
+		if c.StatusListID != "agency-revocation" || c.StatusIndex != want {
+			t.Fatalf("stored status %s/%d", c.StatusListID, c.StatusIndex)
+		}
+	}
+	// A failure after allocation rolls the index back with the whole issue.
+	svc.status = bslAssigner{fail: true}
+	if _, err := svc.Issue(ctx, admin, "agency", sampleRequest(ach), ""); err == nil {
+		t.Fatal("issue succeeded although status assignment failed")
+	}
+	svc.status = bslAssigner{}
+	out, err := svc.Issue(ctx, admin, "agency", sampleRequest(ach), "")
+	if err != nil || !bytes.Contains(out.Raw, []byte(`"statusListIndex":"2"`)) {
+		t.Fatalf("index after rollback: %v %s", err, out.Raw)
+	}
+}
