@@ -27,17 +27,18 @@ type member struct {
 }
 
 // object is a JSON object split into its top-level members, in document order.
+// Objects here have a few dozen members at most, so get scans the slice.
 type object struct {
 	members []member
-	index   map[string]int
 }
 
 func (o *object) get(name string) ([]byte, bool) {
-	i, ok := o.index[name]
-	if !ok {
-		return nil, false
+	for i := range o.members {
+		if o.members[i].name == name {
+			return o.members[i].value, true
+		}
 	}
-	return o.members[i].value, true
+	return nil, false
 }
 
 // parseObject checks that data is exactly one JSON object (RFC 8259) with no
@@ -47,34 +48,37 @@ func (o *object) get(name string) ([]byte, bool) {
 // things to different readers; it is refused. The scanner is hand-written because
 // encoding/json's token API cost as much as the Ed25519 verification itself.
 func parseObject(data []byte) (*object, error) {
+	o, _, err := scanObject(data)
+	return o, err
+}
+
+// scanObject is parseObject that also reports whether data holds insignificant
+// whitespace (so is not in compact form).
+func scanObject(data []byte) (*object, bool, error) {
 	sc := &scanner{data: data}
 	sc.skipWS()
 	if !sc.peek('{') {
-		return nil, errors.New("not a JSON object")
+		return nil, false, errors.New("not a JSON object")
 	}
-	o := &object{index: make(map[string]int)}
-	err := sc.object(0, func(name string, key, value []byte) error {
-		if _, dup := o.index[name]; dup {
-			return fmt.Errorf("duplicate member %q", name)
-		}
-		o.index[name] = len(o.members)
+	o := &object{members: make([]member, 0, 16)}
+	err := sc.object(0, func(name string, key, value []byte) {
 		o.members = append(o.members, member{name: name, key: key, value: value})
-		return nil
 	})
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	sc.skipWS()
 	if sc.pos != len(data) {
-		return nil, errors.New("data after the JSON object")
+		return nil, false, errors.New("data after the JSON object")
 	}
-	return o, nil
+	return o, sc.ws, nil
 }
 
 // scanner is a strict RFC 8259 syntax checker over a byte slice.
 type scanner struct {
 	data []byte
 	pos  int
+	ws   bool // some insignificant whitespace was skipped
 }
 
 var errEOF = errors.New("unexpected end of JSON input")
@@ -84,6 +88,7 @@ func (s *scanner) skipWS() {
 		switch s.data[s.pos] {
 		case ' ', '\t', '\n', '\r':
 			s.pos++
+			s.ws = true
 		default:
 			return
 		}
@@ -127,7 +132,7 @@ func (s *scanner) value(depth int) error {
 
 // object scans an object at the current '{'. Member names must be unique; each
 // member is handed to visit (when not nil) with its exact key and value bytes.
-func (s *scanner) object(depth int, visit func(name string, key, value []byte) error) error {
+func (s *scanner) object(depth int, visit func(name string, key, value []byte)) error {
 	if depth > maxDepth {
 		return errDepth
 	}
@@ -156,24 +161,22 @@ func (s *scanner) object(depth int, visit func(name string, key, value []byte) e
 				return err
 			}
 		}
-		if visit == nil { // the top level checks duplicates in visit
-			if nameSet == nil && len(names) < 16 {
-				if slices.Contains(names, name) {
-					return fmt.Errorf("duplicate member %q", name)
-				}
-				names = append(names, name)
-			} else {
-				if nameSet == nil {
-					nameSet = make(map[string]struct{}, 2*len(names))
-					for _, n := range names {
-						nameSet[n] = struct{}{}
-					}
-				}
-				if _, dup := nameSet[name]; dup {
-					return fmt.Errorf("duplicate member %q", name)
-				}
-				nameSet[name] = struct{}{}
+		if nameSet == nil && len(names) < 32 {
+			if slices.Contains(names, name) {
+				return fmt.Errorf("duplicate member %q", name)
 			}
+			names = append(names, name)
+		} else {
+			if nameSet == nil {
+				nameSet = make(map[string]struct{}, 2*len(names))
+				for _, n := range names {
+					nameSet[n] = struct{}{}
+				}
+			}
+			if _, dup := nameSet[name]; dup {
+				return fmt.Errorf("duplicate member %q", name)
+			}
+			nameSet[name] = struct{}{}
 		}
 		s.skipWS()
 		if !s.peek(':') {
@@ -186,9 +189,7 @@ func (s *scanner) object(depth int, visit func(name string, key, value []byte) e
 			return err
 		}
 		if visit != nil {
-			if err := visit(name, key, s.data[vstart:s.pos]); err != nil {
-				return err
-			}
+			visit(name, key, s.data[vstart:s.pos])
 		}
 		s.skipWS()
 		if s.peek(',') {
@@ -394,16 +395,22 @@ func subjectIDs(raw []byte) ([]string, error) {
 	return ids, nil
 }
 
-// firstContext returns @context[0] (or @context when it is a single string).
+// firstContext returns @context[0] (or @context when it is a single string); raw is
+// a value parseObject already checked.
 func firstContext(raw []byte) (string, bool) {
 	if s, ok := asString(raw); ok {
 		return s, true
 	}
-	var arr []json.RawMessage
-	if len(raw) == 0 || raw[0] != '[' || json.Unmarshal(raw, &arr) != nil || len(arr) == 0 {
+	if len(raw) == 0 || raw[0] != '[' {
 		return "", false
 	}
-	return asString(arr[0])
+	sc := &scanner{data: raw, pos: 1}
+	sc.skipWS()
+	start := sc.pos
+	if sc.value(1) != nil {
+		return "", false
+	}
+	return asString(raw[start:sc.pos])
 }
 
 // NumericDate bounds: years 0001 to 9999, the range an XML dateTime can express.

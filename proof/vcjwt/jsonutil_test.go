@@ -29,7 +29,8 @@ func referenceParseObject(data []byte) (*object, error) {
 	if d, ok := tok.(json.Delim); !ok || d != '{' {
 		return nil, errors.New("not a JSON object")
 	}
-	o := &object{index: make(map[string]int)}
+	o := &object{}
+	index := map[string]int{}
 	for dec.More() {
 		start := dec.InputOffset()
 		tok, err := dec.Token()
@@ -41,14 +42,14 @@ func referenceParseObject(data []byte) (*object, error) {
 			return nil, errors.New("object member name is not a string")
 		}
 		end := dec.InputOffset()
-		if _, dup := o.index[name]; dup {
+		if _, dup := index[name]; dup {
 			return nil, fmt.Errorf("duplicate member %q", name)
 		}
 		if err := walkValue(dec, 1); err != nil {
 			return nil, err
 		}
 		vend := dec.InputOffset()
-		o.index[name] = len(o.members)
+		index[name] = len(o.members)
 		o.members = append(o.members, member{
 			name:  name,
 			key:   bytes.TrimLeft(data[start:end], " \t\r\n,"),

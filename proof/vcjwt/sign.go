@@ -112,14 +112,20 @@ func signingPayload(credential []byte) ([]byte, error) {
 	if !utf8.Valid(credential) {
 		return nil, fmt.Errorf("%w: not UTF-8", ErrInvalidCredential)
 	}
-	var buf bytes.Buffer
-	if err := json.Compact(&buf, credential); err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrInvalidCredential, err)
-	}
-	compact := buf.Bytes()
-	obj, err := parseObject(compact)
+	compact := credential
+	obj, spaced, err := scanObject(compact)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrInvalidCredential, err)
+	}
+	if spaced { // drop the insignificant whitespace, nothing else
+		var buf bytes.Buffer
+		if err := json.Compact(&buf, credential); err != nil {
+			return nil, fmt.Errorf("%w: %v", ErrInvalidCredential, err)
+		}
+		compact = buf.Bytes()
+		if obj, err = parseObject(compact); err != nil {
+			return nil, fmt.Errorf("%w: %v", ErrInvalidCredential, err)
+		}
 	}
 	for _, m := range obj.members {
 		if registeredClaims[m.name] || m.name == "vc" || m.name == "vp" {
