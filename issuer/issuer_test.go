@@ -500,3 +500,43 @@ func TestStatusHookAllocatesInTheIssueTransaction(t *testing.T) {
 		t.Fatalf("index after rollback: %v %s", err, out.Raw)
 	}
 }
+
+func TestConcurrentIssueCreatesOneKeyPerAlg(t *testing.T) {
+	svc, _, _, ach := setup(t)
+	ctx := context.Background()
+	var wg sync.WaitGroup
+	errs := make(chan error, 8)
+	kids := make(chan string, 8)
+	for i := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			req := sampleRequest(ach)
+			req.Format, req.Alg = FormatJWT, keys.AlgES256
+			out, err := svc.Issue(ctx, admin, "agency", req, fmt.Sprintf("k%d", i%4)) // pairs share a key
+			if err != nil {
+				errs <- err
+				return
+			}
+			kids <- out.KeyID
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	close(kids)
+	for err := range errs {
+		t.Fatal(err)
+	}
+	seen := map[string]bool{}
+	for k := range kids {
+		seen[k] = true
+	}
+	iss, _ := svc.GetIssuer(ctx, admin, "agency")
+	if len(seen) != 1 || len(iss.Keys) != 2 {
+		t.Fatalf("kids %v, keys %+v", seen, iss.Keys)
+	}
+	list, _, _ := svc.ListCredentials(ctx, admin, "agency", CredentialFilter{})
+	if len(list) != 4 {
+		t.Fatalf("%d credentials for 4 idempotency keys", len(list))
+	}
+}

@@ -246,9 +246,8 @@ func (s *Service) signerFor(l *loaded, k *store.Key) (keys.Signer, error) {
 	return sg, nil
 }
 
-// activeSigner returns the primary signer of alg, creating a key lazily for a
-// did:web issuer that has none of that algorithm yet.
-func (s *Service) activeSigner(ctx context.Context, l *loaded, alg string) (keys.Signer, *store.Key, error) {
+// primarySigner returns the primary signer of alg, or nils when there is none.
+func (s *Service) primarySigner(ctx context.Context, l *loaded, alg string) (keys.Signer, *store.Key, error) {
 	ks, err := s.st.ListKeys(ctx, l.rec.ID)
 	if err != nil {
 		return nil, nil, fmt.Errorf("issuer: keys of %q: %w", l.rec.ID, err)
@@ -259,11 +258,23 @@ func (s *Service) activeSigner(ctx context.Context, l *loaded, alg string) (keys
 			return sg, k, err
 		}
 	}
+	return nil, nil, nil
+}
+
+// activeSigner returns the primary signer of alg, creating a key lazily for a
+// did:web issuer that has none of that algorithm yet.
+func (s *Service) activeSigner(ctx context.Context, l *loaded, alg string) (keys.Signer, *store.Key, error) {
+	if sg, k, err := s.primarySigner(ctx, l, alg); sg != nil || err != nil {
+		return sg, k, err
+	}
 	if l.pd.DIDMethod == DIDMethodKey {
 		return nil, nil, invalid("/alg", "issuer %q has a did:key identity and signs with its Ed25519 key only (ldp or jwt EdDSA)", l.rec.ID)
 	}
 	s.genMu.Lock()
 	defer s.genMu.Unlock()
+	if sg, k, err := s.primarySigner(ctx, l, alg); sg != nil || err != nil {
+		return sg, k, err // another request created it while we waited
+	}
 	kid := keyPrefix(alg) + "-1"
 	sg, err := s.genKey(alg, kid)
 	if err != nil {

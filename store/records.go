@@ -160,9 +160,6 @@ func (s *Store) AddKey(ctx context.Context, k *Key, onlyIfNoAlg bool) (*Key, err
 			return fmt.Errorf("%w: issuer %s", ErrNotFound, k.IssuerID)
 		}
 		kb := tx.Bucket(bKeys)
-		if kb.Get(key(k.IssuerID, k.KeyID)) != nil {
-			return fmt.Errorf("%w: key %s", ErrConflict, k.KeyID)
-		}
 		c := kb.Cursor()
 		prefix := append(key(k.IssuerID), 0)
 		for ck, cv := c.Seek(prefix); ck != nil && bytes.HasPrefix(ck, prefix); ck, cv = c.Next() {
@@ -190,6 +187,9 @@ func (s *Store) AddKey(ctx context.Context, k *Key, onlyIfNoAlg bool) (*Key, err
 					return err
 				}
 			}
+		}
+		if kb.Get(key(k.IssuerID, k.KeyID)) != nil {
+			return fmt.Errorf("%w: key %s", ErrConflict, k.KeyID)
 		}
 		return putJSON(kb, key(k.IssuerID, k.KeyID), kr)
 	})
