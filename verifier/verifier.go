@@ -451,9 +451,15 @@ func checkRecipient(r *Report, doc map[string]any, o VerifyOptions) {
 			return
 		}
 	}
-	if o.RecipientEmail != "" && matchIdentifier(subject, "emailAddress", o.RecipientEmail) {
-		r.pass(CheckRecipient, "issued to "+o.RecipientEmail)
-		return
+	if o.RecipientEmail != "" {
+		// The spec hashes the address as given; many issuers (obadge among them)
+		// trim and lower-case it first, so try that form too.
+		for _, e := range []string{o.RecipientEmail, strings.ToLower(strings.TrimSpace(o.RecipientEmail))} {
+			if matchIdentifier(subject, "emailAddress", e) {
+				r.pass(CheckRecipient, "issued to "+o.RecipientEmail)
+				return
+			}
+		}
 	}
 	known := o.RecipientEmail
 	if known == "" {

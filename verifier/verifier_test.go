@@ -274,3 +274,37 @@ func TestHostileGraphs(t *testing.T) {
 		})
 	}
 }
+
+// TestRecipientEmail checks the hashed-identifier match of OB 3.0 §"Verify the
+// Recipient Using an Identifier" with the digest's worked example, and the
+// lower-cased form issuers such as obadge hash.
+func TestRecipientEmail(t *testing.T) {
+	var doc map[string]any
+	if err := json.Unmarshal(testutil.ReadShared(t, "examples", "1edtech-validator-ob30", "simple.json"), &doc); err != nil {
+		t.Fatal(err)
+	}
+	subject := doc["credentialSubject"].(map[string]any)
+	delete(subject, "id")
+	subject["identifier"] = []any{map[string]any{"type": "IdentityObject", "hashed": true, "identityType": "emailAddress",
+		"identityHash": "sha256$B5809D8A92F8858436D7E6B87C12EBC0AE1EAC4BAECC2C0B913AEE2C922EF399", "salt": "Kosher"}}
+	raw, _ := json.Marshal(doc)
+	v := newFixtureVerifier(t)
+	tests := []struct {
+		email string
+		want  verifier.Status
+	}{
+		{"a@example.com", verifier.Pass},
+		{" A@Example.com ", verifier.Pass},
+		{"b@example.com", verifier.Fail},
+		{"a@example.co", verifier.Fail},
+	}
+	for _, tt := range tests {
+		r, err := v.Verify(context.Background(), raw, verifier.VerifyOptions{RecipientEmail: tt.email})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c := r.Check(verifier.CheckRecipient); c == nil || c.Status != tt.want {
+			t.Errorf("%q: %+v, want %s", tt.email, c, tt.want)
+		}
+	}
+}
