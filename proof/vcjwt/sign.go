@@ -56,6 +56,10 @@ func checkKeyForAlg(alg string, pub crypto.PublicKey) error {
 // object, signed by s: the payload is the credential's own members (whitespace
 // removed, nothing else changed) followed by the iss, jti, nbf, sub (when the subject
 // has an id) and exp (when validUntil is present) claims. See the package doc.
+//
+// A kid that Verify would not bind to the credential's issuer (a DID URL of another
+// DID, a URL of another origin) is refused here already, with the same
+// proof.ErrKeyNotAuthorized / proof.ErrKeyResolution errors.
 func Sign(credential []byte, s keys.Signer, opts SignOptions) (string, error) {
 	if s == nil {
 		return "", fmt.Errorf("vcjwt: nil signer: %w", keys.ErrInvalidKey)
@@ -77,9 +81,14 @@ func Sign(credential []byte, s keys.Signer, opts SignOptions) (string, error) {
 		return "", ErrNoKeyReference
 	}
 
-	payload, err := signingPayload(credential)
+	payload, issuer, err := signingPayload(credential)
 	if err != nil {
 		return "", err
+	}
+	if kid != "" { // fail at issuance rather than hand out a token Verify refuses
+		if _, err := checkKidBinding(kid, issuer); err != nil {
+			return "", fmt.Errorf("vcjwt: kid cannot verify for this issuer: %w", err)
+		}
 	}
 
 	hdr := jws.NewHeaders()
@@ -108,49 +117,49 @@ func Sign(credential []byte, s keys.Signer, opts SignOptions) (string, error) {
 }
 
 // signingPayload builds the JWT payload from the credential.
-func signingPayload(credential []byte) ([]byte, error) {
+func signingPayload(credential []byte) (payload []byte, issuer string, err error) {
 	if !utf8.Valid(credential) {
-		return nil, fmt.Errorf("%w: not UTF-8", ErrInvalidCredential)
+		return nil, "", fmt.Errorf("%w: not UTF-8", ErrInvalidCredential)
 	}
 	compact := credential
 	obj, spaced, err := scanObject(compact)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrInvalidCredential, err)
+		return nil, "", fmt.Errorf("%w: %v", ErrInvalidCredential, err)
 	}
 	if spaced { // drop the insignificant whitespace, nothing else
 		var buf bytes.Buffer
 		if err := json.Compact(&buf, credential); err != nil {
-			return nil, fmt.Errorf("%w: %v", ErrInvalidCredential, err)
+			return nil, "", fmt.Errorf("%w: %v", ErrInvalidCredential, err)
 		}
 		compact = buf.Bytes()
 		if obj, err = parseObject(compact); err != nil {
-			return nil, fmt.Errorf("%w: %v", ErrInvalidCredential, err)
+			return nil, "", fmt.Errorf("%w: %v", ErrInvalidCredential, err)
 		}
 	}
 	for _, m := range obj.members {
 		if registeredClaims[m.name] || m.name == "vc" || m.name == "vp" {
-			return nil, fmt.Errorf("%w: member %q is a JWT claim name", ErrInvalidCredential, m.name)
+			return nil, "", fmt.Errorf("%w: member %q is a JWT claim name", ErrInvalidCredential, m.name)
 		}
 	}
 	ctxRaw, _ := obj.get("@context")
 	if c, _ := firstContext(ctxRaw); c != ContextV2 {
-		return nil, fmt.Errorf("%w: @context[0] is %q, want %q (only VCDM 2.0 is issued)", ErrInvalidCredential, c, ContextV2)
+		return nil, "", fmt.Errorf("%w: @context[0] is %q, want %q (only VCDM 2.0 is issued)", ErrInvalidCredential, c, ContextV2)
 	}
 	f, err := credentialFields(obj, Version2)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrInvalidCredential, err)
+		return nil, "", fmt.Errorf("%w: %v", ErrInvalidCredential, err)
 	}
 	if f.id == "" {
-		return nil, fmt.Errorf("%w: id is required", ErrInvalidCredential)
+		return nil, "", fmt.Errorf("%w: id is required", ErrInvalidCredential)
 	}
 	if f.issuer == "" {
-		return nil, fmt.Errorf("%w: issuer id is required", ErrInvalidCredential)
+		return nil, "", fmt.Errorf("%w: issuer id is required", ErrInvalidCredential)
 	}
 	if f.validFrom.IsZero() {
-		return nil, fmt.Errorf("%w: validFrom is required", ErrInvalidCredential)
+		return nil, "", fmt.Errorf("%w: validFrom is required", ErrInvalidCredential)
 	}
 	if !f.validUntil.IsZero() && f.validUntil.Unix() <= f.validFrom.Unix() {
-		return nil, fmt.Errorf("%w: validUntil is not after validFrom", ErrInvalidCredential)
+		return nil, "", fmt.Errorf("%w: validUntil is not after validFrom", ErrInvalidCredential)
 	}
 
 	out := make([]byte, 0, len(compact)+256)
@@ -171,7 +180,7 @@ func signingPayload(credential []byte) ([]byte, error) {
 		out = append(out, `,"exp":`...)
 		out = fmt.Appendf(out, "%d", f.validUntil.Unix())
 	}
-	return append(out, '}'), nil
+	return append(out, '}'), f.issuer, nil
 }
 
 func appendClaim(out []byte, name, value string) []byte {

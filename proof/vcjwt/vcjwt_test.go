@@ -167,6 +167,10 @@ func TestSignErrors(t *testing.T) {
 		{"vc member", strings.Replace(testCredential, `"name": "Teamwork <&>`, `"vc": {}, "name": "Teamwork <&>`, 1), s, SignOptions{}, ErrInvalidCredential},
 		{"duplicate member", strings.Replace(testCredential, `"name": "Teamwork <&>`, `"name": "x", "name": "Teamwork <&>`, 1), s, SignOptions{}, ErrInvalidCredential},
 		{"no kid, no jwk", testCredential, noKID, SignOptions{}, ErrNoKeyReference},
+		{"kid of another DID", testCredential, s, SignOptions{KeyID: "did:web:other.example#key-1"}, proof.ErrKeyNotAuthorized},
+		{"kid of another origin", strings.Replace(testCredential, `"id": "did:web:issuer.example"`, `"id": "https://issuer.example/p"`, 1), s,
+			SignOptions{KeyID: "https://cdn.example/key"}, proof.ErrKeyNotAuthorized},
+		{"relative kid", testCredential, s, SignOptions{KeyID: "key-1"}, proof.ErrKeyResolution},
 		{"nil signer", testCredential, nil, SignOptions{}, keys.ErrInvalidKey},
 	}
 	for _, tt := range tests {
