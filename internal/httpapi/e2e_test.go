@@ -337,6 +337,25 @@ func TestEndToEnd(t *testing.T) {
 	t.Run("bad input writes nothing", func(t *testing.T) { badInputs(t, s, agencyTok, ach.ID) })
 	t.Run("vc api", func(t *testing.T) { vcAPI(t, s, agencyTok, districtTok, resolver) })
 
+	// Update after awards: a new version; the old one stays served at its URL.
+	updated := map[string]any{}
+	for k, v := range achievementBody {
+		updated[k] = v
+	}
+	updated["description"] = "Revised description."
+	raw, _ := json.Marshal(updated)
+	r = s.call("PUT", "/api/v1/issuers/agency/achievements/"+ach.ID, agencyTok, "application/json", raw)
+	wantStatus(t, r, 200)
+	if v := decode[issuer.Achievement](t, r); v.Version != 2 {
+		t.Fatalf("version after update = %d", v.Version)
+	}
+	v1 := s.call("GET", strings.TrimPrefix(ach.URL, s.base)+"/versions/1", "", "", nil)
+	latest := s.call("GET", strings.TrimPrefix(ach.URL, s.base), "", "", nil)
+	if !bytes.Contains(v1.body, []byte("Designs and uses")) || !bytes.Contains(latest.body, []byte("Revised description.")) {
+		t.Fatalf("versions: %s / %s", v1.body, latest.body)
+	}
+	wantProblem(t, s.call("GET", strings.TrimPrefix(ach.URL, s.base)+"/versions/9", "", "", nil), 404, "not-found", "")
+
 	// Listing with filters.
 	r = s.call("GET", "/api/v1/issuers/agency/credentials?recipient=ADA@school.example.org&limit=2", agencyTok, "", nil)
 	wantStatus(t, r, 200)
@@ -380,7 +399,7 @@ func TestEndToEnd(t *testing.T) {
 	wantStatus(t, s2.call("GET", "/api/v1/issuers/agency/achievements/"+ach.ID, agencyTok, "", nil), 200)
 	r = s2.postJSON("/api/v1/issuers/agency/credentials", agencyTok, issueReq("ldp", ""), "Idempotency-Key", "award-42")
 	wantStatus(t, r, 200) // the idempotency record survived too
-	raw := credentialBytes(t, decode[issuedResp](t, r))
+	raw = credentialBytes(t, decode[issuedResp](t, r))
 	if res, err := dataintegrity.Verify(ctx, raw, dataintegrity.VerifyOptions{Resolver: httpDIDWeb{client: s2.ts.Client()}}); err != nil || !res.Verified() {
 		t.Fatalf("verify after restart: %v", err)
 	}
