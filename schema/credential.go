@@ -1,6 +1,7 @@
 package schema
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -40,12 +41,17 @@ func CheckJSON(raw []byte) error {
 	// token and took seconds on a few MiB of small objects).
 	type frame struct {
 		obj     bool
-		keys    map[string]struct{}
 		wantKey bool
-		key     string // last key, for pointers
-		index   int    // current element, for pointers
+		small   [][]byte            // the keys seen, while there are few
+		keys    map[string]struct{} // the keys seen, once there are many
+		key     []byte              // last key, for pointers
+		index   int                 // current element, for pointers
 	}
 	var stack []frame
+	// spare[d] is the key buffer of the last object closed at depth d, reused by
+	// the next one: most objects are small, and this keeps the scan allocation-free
+	// for them (keys are sub-slices of raw unless they contain escapes).
+	var spare [][][]byte
 	pointer := func(last string) string {
 		var b strings.Builder
 		for i, f := range stack {
@@ -54,7 +60,7 @@ func CheckJSON(raw []byte) error {
 			}
 			b.WriteByte('/')
 			if f.obj {
-				b.WriteString(escapePointer(f.key))
+				b.WriteString(escapePointer(string(f.key)))
 			} else {
 				b.WriteString(strconv.Itoa(f.index))
 			}
@@ -78,9 +84,20 @@ func CheckJSON(raw []byte) error {
 			if len(stack) >= MaxDepth {
 				return fmt.Errorf("%w: deeper than %d at %s", ErrTooDeep, MaxDepth, truncate(pointer("")))
 			}
-			stack = append(stack, frame{obj: c == '{', wantKey: c == '{'})
+			f := frame{obj: c == '{', wantKey: c == '{'}
+			if d := len(stack); f.obj && d < len(spare) {
+				f.small, spare[d] = spare[d][:0], nil
+			}
+			stack = append(stack, f)
 		case '}', ']':
-			stack = stack[:len(stack)-1]
+			d := len(stack) - 1
+			if f := stack[d]; f.obj && f.small != nil {
+				for len(spare) <= d {
+					spare = append(spare, nil)
+				}
+				spare[d] = f.small
+			}
+			stack = stack[:d]
 		case ',':
 			f := &stack[len(stack)-1]
 			if f.obj {
@@ -103,21 +120,36 @@ func CheckJSON(raw []byte) error {
 			if !f.obj || !f.wantKey {
 				continue
 			}
-			var k string
+			k := raw[start+1 : i]
 			if escaped {
-				if err := json.Unmarshal(raw[start:i+1], &k); err != nil {
+				var ks string
+				if err := json.Unmarshal(raw[start:i+1], &ks); err != nil {
 					return fmt.Errorf("%w: %v", ErrMalformedJSON, err)
 				}
+				k = []byte(ks)
+			}
+			dup := false
+			if f.keys != nil {
+				_, dup = f.keys[string(k)]
+				f.keys[string(k)] = struct{}{}
 			} else {
-				k = string(raw[start+1 : i])
+				for _, sk := range f.small {
+					if bytes.Equal(sk, k) {
+						dup = true
+						break
+					}
+				}
+				f.small = append(f.small, k)
+				if len(f.small) > 16 { // linear search stops paying off
+					f.keys = make(map[string]struct{}, 2*len(f.small))
+					for _, sk := range f.small {
+						f.keys[string(sk)] = struct{}{}
+					}
+				}
 			}
-			if f.keys == nil {
-				f.keys = make(map[string]struct{}, 8)
+			if dup {
+				return fmt.Errorf("%w: %q at %s", ErrDuplicateKey, truncate(string(k)), truncate(pointer(string(k))))
 			}
-			if _, dup := f.keys[k]; dup {
-				return fmt.Errorf("%w: %q at %s", ErrDuplicateKey, truncate(k), truncate(pointer(k)))
-			}
-			f.keys[k] = struct{}{}
 			f.key, f.wantKey = k, false
 		}
 	}

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/obadge/obadge/internal/testutil"
+	"github.com/piprate/json-gold/ld"
 )
 
 func decodeMap(t testing.TB, raw []byte) map[string]any {
@@ -136,6 +137,51 @@ func TestDetectDataLossFixtures(t *testing.T) {
 
 func BenchmarkDetectDataLoss(b *testing.B) {
 	doc := decodeMap(b, testutil.ReadShared(b, "examples", "1edtech-validator-ob30", "complete.json"))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := DetectDataLoss(doc, nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// TestExpandedFeedsCanonicalization shows the intended use of the expanded output:
+// JsonLdApi.ToRDF + Normalize on it give the same canonical N-Quads as a full
+// Normalize of the document, without a second expansion.
+func TestExpandedFeedsCanonicalization(t *testing.T) {
+	t.Parallel()
+	raw := testutil.ReadShared(t, "examples", "1edtech-validator-ob30", "simple.json")
+	doc := decodeMap(t, raw)
+	delete(doc, "proof")
+	expanded, err := DetectDataLoss(doc, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts := DefaultLoader().Options()
+	opts.Algorithm = ld.AlgorithmURDNA2015
+	opts.Format = "application/n-quads"
+	api := ld.NewJsonLdApi()
+	ds, err := api.ToRDF(expanded, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fromExpanded, err := api.Normalize(ds, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	again := decodeMap(t, raw)
+	delete(again, "proof")
+	direct, err := ld.NewJsonLdProcessor().Normalize(again, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fromExpanded != direct || fromExpanded == "" {
+		t.Errorf("canonical forms differ:\n%v\n%v", fromExpanded, direct)
+	}
+}
+
+func BenchmarkDetectDataLossSimple(b *testing.B) {
+	doc := decodeMap(b, testutil.ReadShared(b, "examples", "1edtech-validator-ob30", "simple.json"))
 	b.ReportAllocs()
 	for b.Loop() {
 		if _, err := DetectDataLoss(doc, nil); err != nil {
