@@ -42,6 +42,9 @@ type Config struct {
 	// public URL (which the address policy would refuse on a private network).
 	// Methods it cannot resolve (ErrKeyResolution) go to the network resolver.
 	Local proof.MethodResolver
+	// LocalDocuments, when set, answers for status lists the server publishes
+	// itself, before any fetch.
+	LocalDocuments DocumentSource
 }
 
 // Configure returns a Verifier with a resolver (did:key, did:jwk, did:web, https,
@@ -59,7 +62,7 @@ func Configure(c Config) (*Verifier, error) {
 	if c.Local != nil {
 		res = chain{c.Local, res}
 	}
-	return New(Options{Resolver: res, Fetch: client, Documents: c.Documents, Loader: c.Loader, Logger: c.Logger})
+	return New(Options{Resolver: res, Fetch: client, Documents: c.Documents, Local: c.LocalDocuments, Loader: c.Loader, Logger: c.Logger})
 }
 
 // chain asks local first and falls back to remote when local cannot resolve the

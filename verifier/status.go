@@ -270,6 +270,15 @@ func (s *statusChecker) get(ctx context.Context, u string) ([]byte, error) {
 	if d, ok := s.v.opts.Documents[u]; ok {
 		return d, nil
 	}
+	if s.v.opts.Local != nil {
+		d, ok, err := s.v.opts.Local.Document(ctx, u)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			return d, nil
+		}
+	}
 	now := s.v.opts.Now()
 	s.mu.Lock()
 	c, ok := s.cache[u]

@@ -34,6 +34,9 @@ type Options struct {
 	// Documents are pinned documents (status lists, revocation lists) by URL, used
 	// before any fetch.
 	Documents map[string]json.RawMessage
+	// Local, when set, is asked for a status or revocation list before any fetch:
+	// a server answers its own issuers' lists from its store.
+	Local DocumentSource
 	// Loader resolves JSON-LD contexts; if nil, the embedded contexts only.
 	Loader *schema.Loader
 	// Now is the clock; if nil, time.Now.
@@ -42,6 +45,11 @@ type Options struct {
 	Logger *slog.Logger
 	// MaxEndorsements bounds the endorsements verified per credential (default 16).
 	MaxEndorsements int
+}
+
+// DocumentSource answers for documents it holds itself; ok is false for any other URL.
+type DocumentSource interface {
+	Document(ctx context.Context, url string) (doc []byte, ok bool, err error)
 }
 
 // Verifier checks credentials. It is safe for concurrent use.
