@@ -3,14 +3,18 @@ package vcjwt
 import (
 	"bytes"
 	"context"
+	"crypto"
+	"crypto/ecdsa"
 	"crypto/ed25519"
 	"crypto/hmac"
+	"crypto/rsa"
 	"crypto/sha256"
 	"crypto/x509"
 	"encoding/json"
 	"encoding/pem"
 	"errors"
 	"fmt"
+	"math/big"
 	"strings"
 	"testing"
 	"time"
@@ -615,4 +619,45 @@ func (ctxResolver) ResolveMethod(ctx context.Context, id, _ string) (*proof.Veri
 		return nil, err
 	}
 	return nil, fmt.Errorf("%w: %s", proof.ErrKeyResolution, id)
+}
+
+// TestInteropStdlib checks the signatures against the standard library rather than
+// jwx alone: tokens Sign makes verify with crypto/ed25519, crypto/ecdsa (r||s) and
+// crypto/rsa (PKCS #1 v1.5), and tokens signed without jwx verify with Verify.
+func TestInteropStdlib(t *testing.T) {
+	t.Parallel()
+	good := payloadWith(t, testCredential, goodIss, goodJti, goodNbf, goodSub, goodExp)
+	for _, alg := range algs {
+		t.Run(alg, func(t *testing.T) {
+			t.Parallel()
+			s := testSigner(t, alg, testKID)
+			tok, err := Sign([]byte(testCredential), s, SignOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			i := strings.LastIndexByte(tok, '.')
+			input := []byte(tok[:i])
+			sig, err := b64.DecodeString(tok[i+1:])
+			if err != nil {
+				t.Fatal(err)
+			}
+			digest := sha256.Sum256(input)
+			var ok bool
+			switch pub := s.Public().(type) {
+			case ed25519.PublicKey:
+				ok = ed25519.Verify(pub, input, sig)
+			case *ecdsa.PublicKey:
+				ok = len(sig) == 64 && ecdsa.Verify(pub, digest[:], new(big.Int).SetBytes(sig[:32]), new(big.Int).SetBytes(sig[32:]))
+			case *rsa.PublicKey:
+				ok = rsa.VerifyPKCS1v15(pub, crypto.SHA256, digest[:], sig) == nil
+			}
+			if !ok {
+				t.Fatalf("%s token does not verify with the standard library", alg)
+			}
+			crafted := craft(t, `{"alg":"`+alg+`","kid":"`+testKID+`","typ":"JWT"}`, good, alg, s)
+			if _, err := Verify(context.Background(), crafted, VerifyOptions{Resolver: resolverFor(s, testIssuer)}); err != nil {
+				t.Fatalf("stdlib-signed %s token: %v", alg, err)
+			}
+		})
+	}
 }
