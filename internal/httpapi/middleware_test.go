@@ -146,3 +146,27 @@ func TestMetricsText(t *testing.T) {
 		}
 	}
 }
+
+func TestStatusErrorPicksRegistryEntry(t *testing.T) {
+	tests := []struct {
+		err    error
+		status int
+		slug   string
+	}{
+		{&statusError{status: 503, err: errors.New("httpapi: busy: retry shortly")}, 503, "unavailable"},
+		{&statusError{status: 400, err: &issuer.RequestError{Errors: []issuer.FieldError{{Pointer: "/x", Detail: "y"}}}}, 400, "invalid-request"},
+		{&statusError{status: 500, err: errors.New("secret")}, 500, "internal"},
+	}
+	for _, tt := range tests {
+		rec := httptest.NewRecorder()
+		writeError(rec, httptest.NewRequest("GET", "/", nil), tt.err)
+		var p Problem
+		_ = json.Unmarshal(rec.Body.Bytes(), &p)
+		if rec.Code != tt.status || p.Type != ProblemTypeBase+tt.slug || p.Status != tt.status {
+			t.Errorf("%v: %d %+v", tt.err, rec.Code, p)
+		}
+		if strings.Contains(rec.Body.String(), "secret") {
+			t.Errorf("internal text leaked: %s", rec.Body)
+		}
+	}
+}

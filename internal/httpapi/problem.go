@@ -154,8 +154,20 @@ func writeError(w http.ResponseWriter, r *http.Request, err error) {
 	pt, detail, fields := classify(err)
 	status := pt.Status
 	var se *statusError
-	if errors.As(err, &se) && pt.Status < 500 {
-		status = se.status
+	if errors.As(err, &se) {
+		switch {
+		case pt.Status < 500:
+			status = se.status
+		case se.status != pt.Status:
+			// The handler chose the status of an error the registry does not know
+			// (e.g. 503 when busy): its message is written for the client.
+			for _, p := range problemRegistry {
+				if p.Status == se.status {
+					pt, status, detail = p, se.status, publicDetail(se.err)
+					break
+				}
+			}
+		}
 	}
 	if status >= 500 {
 		log.ErrorContext(r.Context(), "request failed", "error", err, "status", status)
