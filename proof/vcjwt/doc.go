@@ -18,7 +18,9 @@
 //
 // No iat is added, so EdDSA and RS256 output is deterministic. The protected header is
 // exactly alg, kid and typ "JWT", plus jwk (public members only) with
-// SignOptions.EmbedJWK. VCDM 1.1 credentials are refused: we issue 2.0 only.
+// SignOptions.EmbedJWK. VCDM 1.1 credentials are refused: we issue 2.0 only. So is a
+// kid that Verify would not bind to the credential's issuer (see below), so that a
+// misconfigured key fails at issuance rather than at every verifier.
 //
 // # Verifying
 //

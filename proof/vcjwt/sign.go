@@ -20,7 +20,8 @@ import (
 var ErrNoKeyReference = errors.New("vcjwt: no kid and no embedded jwk")
 
 // registeredClaims are the JWT claim names (RFC 7519 §4.1) Verify strips from a VCDM
-// 2.0 payload, plus vc and vp, which must not be members of a 2.0 credential.
+// 2.0 payload; Sign refuses a credential that has one of them, or vc or vp, as a
+// member of its own.
 var registeredClaims = map[string]bool{
 	"iss": true, "sub": true, "aud": true, "exp": true, "nbf": true, "iat": true, "jti": true,
 }
