@@ -48,6 +48,7 @@ func Validate(raw []byte) *Report {
 	}
 	r := &Report{}
 	validateCredential(r, doc, "", kindAchievement)
+	validateSerialization(r, doc, "")
 	return r
 }
 
@@ -56,12 +57,18 @@ func Validate(raw []byte) *Report {
 // JSON-level failure also matches ErrMalformedJSON, ErrDuplicateKey, ErrTooDeep or
 // ErrTooLarge).
 func ValidateOB(raw []byte) error {
-	return validateKind(raw, func(r *Report, doc map[string]any) { validateCredential(r, doc, "", kindAchievement) })
+	return validateKind(raw, func(r *Report, doc map[string]any) {
+		validateCredential(r, doc, "", kindAchievement)
+		validateSerialization(r, doc, "")
+	})
 }
 
 // ValidateEndorsement checks raw as an EndorsementCredential, as ValidateOB does.
 func ValidateEndorsement(raw []byte) error {
-	return validateKind(raw, func(r *Report, doc map[string]any) { validateCredential(r, doc, "", kindEndorsement) })
+	return validateKind(raw, func(r *Report, doc map[string]any) {
+		validateCredential(r, doc, "", kindEndorsement)
+		validateSerialization(r, doc, "")
+	})
 }
 
 // ValidateProfile checks raw as a Profile (the OB API getProfile/putProfile body, an
@@ -83,6 +90,7 @@ func ValidateProfile(raw []byte) error {
 			})
 		}
 		validateProfile(r, doc, "")
+		validateSerialization(r, doc, "")
 	})
 }
 
@@ -94,6 +102,32 @@ func validateKind(raw []byte, f func(*Report, map[string]any)) error {
 	r := &Report{}
 	f(r, doc)
 	return r.Err()
+}
+
+// validateSerialization applies the OB serialization rule "Null values and empty
+// arrays MUST be omitted" (ob_v3p0/serialization.md) to the whole document except
+// embedded contexts, where null has a JSON-LD meaning. A null is an error (JSON-LD
+// drops it, so it is not signed, and the OB JSON Schemas refuse it); an empty array
+// is a warning, as the 1EdTech JSON Schemas accept most of them.
+func validateSerialization(r *Report, v any, p ptr) {
+	switch t := v.(type) {
+	case nil:
+		r.errorf(string(p), "null values must be omitted")
+	case []any:
+		if len(t) == 0 {
+			r.warnf(string(p), "empty arrays should be omitted")
+		}
+		for i, e := range t {
+			validateSerialization(r, e, p.idx(i))
+		}
+	case map[string]any:
+		for k, e := range t {
+			if k == "@context" {
+				continue
+			}
+			validateSerialization(r, e, p.key(k))
+		}
+	}
 }
 
 type credentialKind int

@@ -132,6 +132,9 @@ func TestValidateOBRules(t *testing.T) {
 		{name: "VCDM 1.1 name", ops: []op{set("/@context/0", ContextVCv1), del("/validFrom"), set("/issuanceDate", "2024-01-01T00:00:00Z"), del("/name")}, wantPath: "/name"},
 		{name: "VCDM 1.1 ok", ops: []op{set("/@context/0", ContextVCv1), del("/validFrom"), set("/issuanceDate", "2024-01-01T00:00:00Z")}},
 		{name: "VCDM 1.1 expiration before issuance", ops: []op{set("/@context/0", ContextVCv1), del("/validFrom"), set("/issuanceDate", "2024-01-01T00:00:00Z"), set("/expirationDate", "2023-01-01T00:00:00")}, wantPath: "/expirationDate"},
+		{name: "null value", ops: []op{set("/description", nil)}, wantPath: "/description"},
+		{name: "nested null value", ops: []op{set("/credentialSubject/achievement/ext:x", map[string]any{"a": nil})}, wantPath: "/credentialSubject/achievement/ext:x/a"},
+		{name: "null in embedded context is JSON-LD", ops: []op{set("/@context", []any{ContextVCv2, ContextOB303, map[string]any{"ex": nil}})}},
 		{name: "extension member allowed", ops: []op{set("/credentialSubject/achievement/ext", map[string]any{"any": true})}},
 	}
 	for _, tt := range tests {
@@ -165,6 +168,7 @@ func TestValidateWarnings(t *testing.T) {
 		{name: "current", raw: []byte(minimalVC)},
 		{name: "OB 3.0.2", raw: patch(t, minimalVC, set("/@context/1", "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.2.json")), wantWarn: "/@context/1"},
 		{name: "VCDM 1.1", raw: patch(t, minimalVC, set("/@context/0", ContextVCv1), del("/validFrom"), set("/issuanceDate", "2024-01-01T00:00:00Z")), wantWarn: "/@context/0"},
+		{name: "empty array", raw: patch(t, minimalVC, set("/evidence", []any{})), wantWarn: "/evidence"},
 		{name: "criteria empty", raw: patch(t, minimalVC, set("/credentialSubject/achievement/criteria", map[string]any{})), wantWarn: "/credentialSubject/achievement/criteria"},
 	}
 	for _, tt := range tests {
