@@ -544,5 +544,17 @@ func BenchmarkIssueHTTP(b *testing.B) {
 			}
 			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "credentials/s")
 		})
+		b.Run(strings.TrimSuffix(tc.format+"-"+tc.alg, "-")+"-parallel", func(b *testing.B) {
+			b.SetParallelism(4) // 4 clients per core: signing runs inside the single bbolt writer
+			b.RunParallel(func(pb *testing.PB) {
+				for pb.Next() {
+					if r := s.call("POST", "/api/v1/issuers/dev/credentials", s.admin, "application/json", body); r.status != 201 {
+						b.Errorf("status %d: %s", r.status, r.body)
+						return
+					}
+				}
+			})
+			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "credentials/s")
+		})
 	}
 }
