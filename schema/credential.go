@@ -14,8 +14,8 @@ import (
 // DefaultMaxCredentialBytes is the size limit ParseCredential applies.
 const DefaultMaxCredentialBytes = 4 << 20
 
-// MaxDepth is how deeply CheckJSON lets objects and arrays nest. OB credentials with
-// embedded endorsements reach about 12.
+// MaxDepth is how deeply CheckJSON lets objects and arrays nest. The deepest
+// 1EdTech and spec examples (embedded endorsements of the issuer) nest 10 deep.
 const MaxDepth = 64
 
 // CheckJSON checks that raw is exactly one JSON object, valid UTF-8, with no object

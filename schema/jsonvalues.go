@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"reflect"
 	"sort"
-	"strings"
-	"sync"
 )
 
 // OneOrMany holds a property the spec types as 0..* or 1..*: in compacted JSON-LD a
@@ -157,41 +155,6 @@ func (p ProfileRef) MarshalJSON() ([]byte, error) {
 	return json.Marshal(p.ID)
 }
 
-// knownKeys caches, per struct type, the JSON member names its fields take.
-var knownKeys sync.Map // reflect.Type -> map[string]bool
-
-func fieldNames(t reflect.Type) map[string]bool {
-	if v, ok := knownKeys.Load(t); ok {
-		return v.(map[string]bool)
-	}
-	names := map[string]bool{}
-	var collect func(reflect.Type)
-	collect = func(t reflect.Type) {
-		for i := 0; i < t.NumField(); i++ {
-			f := t.Field(i)
-			tag := f.Tag.Get("json")
-			name, _, _ := strings.Cut(tag, ",")
-			if name == "-" {
-				continue
-			}
-			if f.Anonymous && name == "" && f.Type.Kind() == reflect.Struct {
-				collect(f.Type)
-				continue
-			}
-			if !f.IsExported() {
-				continue
-			}
-			if name == "" {
-				name = f.Name
-			}
-			names[name] = true
-		}
-	}
-	collect(t)
-	knownKeys.Store(t, names)
-	return names
-}
-
 // marshalExtra marshals plain and appends the members of extra, sorted by name.
 // A member of extra that a field already writes is skipped: fields win.
 func marshalExtra(plain any, extra map[string]json.RawMessage) ([]byte, error) {
@@ -199,10 +162,10 @@ func marshalExtra(plain any, extra map[string]json.RawMessage) ([]byte, error) {
 	if err != nil || len(extra) == 0 {
 		return b, err
 	}
-	known := fieldNames(reflect.TypeOf(plain).Elem())
+	known := fieldIndex(reflect.TypeOf(plain).Elem())
 	keys := make([]string, 0, len(extra))
 	for k := range extra {
-		if !known[k] {
+		if _, isField := known[k]; !isField {
 			keys = append(keys, k)
 		}
 	}
