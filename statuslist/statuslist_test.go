@@ -78,7 +78,7 @@ func TestHostile(t *testing.T) {
 	var bomb bytes.Buffer
 	zw, _ := gzip.NewWriterLevel(&bomb, gzip.BestCompression)
 	zeros := make([]byte, 1<<20)
-	for i := 0; i < 64; i++ {
+	for i := 0; i < 4; i++ {
 		zw.Write(zeros)
 	}
 	zw.Close()
