@@ -310,6 +310,16 @@ func requestHash(issuerID string, r *IssueRequest) string {
 	return hex.EncodeToString(sum[:])
 }
 
+// EmailLookupHash is the hex SHA-256 of an email after the issuer's policy (trim,
+// lower-case): what CredentialFilter.RecipientHash takes, so that a client can
+// filter by recipient without sending the address. It is never published.
+func EmailLookupHash(email string) string {
+	sum := sha256.Sum256([]byte(strings.ToLower(strings.TrimSpace(email))))
+	return hex.EncodeToString(sum[:])
+}
+
+var hexSHA256RE = regexp.MustCompile(`^[0-9a-f]{64}$`)
+
 // recipientKey is the issuer-salted lookup hash a credential is indexed under.
 func recipientKey(salt []byte, kind, value string) string {
 	h := sha256.New()
@@ -396,7 +406,7 @@ func (s *Service) buildAndSign(ctx context.Context, tx store.IssueTx, l *loaded,
 			return nil, invalid("/recipient/email", "%v", err)
 		}
 		norm, _ := normalizeEmail(req.Recipient.Email)
-		rkey = recipientKey(l.rec.IndexSalt, "email", norm)
+		rkey = recipientKey(l.rec.IndexSalt, "email", EmailLookupHash(norm))
 		cred.CredentialSubject.Identifier = append(cred.CredentialSubject.Identifier,
 			identityObject{Type: "IdentityObject", IdentityHash: hash, IdentityType: "emailAddress", Hashed: true, Salt: salt})
 	} else {
@@ -546,10 +556,12 @@ func (s *Service) GetCredential(ctx context.Context, p Principal, issuerID, id s
 type CredentialFilter struct {
 	Achievement string // UUID
 	// Recipient is an email (policy-normalised) or a recipient id.
-	Recipient    string
-	Since, Until time.Time
-	Limit        int
-	Cursor       string
+	Recipient string
+	// RecipientHash is EmailLookupHash of the recipient's email (lower-case hex).
+	RecipientHash string
+	Since, Until  time.Time
+	Limit         int
+	Cursor        string
 }
 
 // ListCredentials returns one page of an issuer's credentials and the next cursor.
@@ -562,9 +574,14 @@ func (s *Service) ListCredentials(ctx context.Context, p Principal, issuerID str
 		return nil, "", err
 	}
 	sq := store.Query{IssuerID: issuerID, AchievementID: q.Achievement, Since: q.Since, Until: q.Until, Limit: q.Limit, Cursor: q.Cursor}
-	if q.Recipient != "" {
+	if q.RecipientHash != "" {
+		if !hexSHA256RE.MatchString(q.RecipientHash) {
+			return nil, "", invalid("?recipientHash", "must be the lower-case hex SHA-256 of the trimmed, lower-cased email")
+		}
+		sq.RecipientKey = recipientKey(l.rec.IndexSalt, "email", q.RecipientHash)
+	} else if q.Recipient != "" {
 		if n, err := normalizeEmail(q.Recipient); err == nil && !strings.Contains(q.Recipient, ":") {
-			sq.RecipientKey = recipientKey(l.rec.IndexSalt, "email", n)
+			sq.RecipientKey = recipientKey(l.rec.IndexSalt, "email", EmailLookupHash(n))
 		} else {
 			sq.RecipientKey = recipientKey(l.rec.IndexSalt, "id", q.Recipient)
 		}

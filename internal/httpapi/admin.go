@@ -175,7 +175,8 @@ func (a *api) getCredential(w http.ResponseWriter, r *http.Request) error {
 func (a *api) listCredentials(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	var errs []issuer.FieldError
-	f := issuer.CredentialFilter{Achievement: q.Get("achievement"), Recipient: q.Get("recipient"), Cursor: q.Get("cursor")}
+	f := issuer.CredentialFilter{Achievement: q.Get("achievement"), Recipient: q.Get("recipient"),
+		RecipientHash: q.Get("recipientHash"), Cursor: q.Get("cursor")}
 	parseTime := func(name string) time.Time {
 		v := q.Get(name)
 		if v == "" {

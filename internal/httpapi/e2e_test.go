@@ -366,6 +366,17 @@ func TestEndToEnd(t *testing.T) {
 	if len(page.Credentials) != 2 || page.Next == "" {
 		t.Fatalf("filtered page: %s", r.body)
 	}
+	r = s.call("GET", "/api/v1/issuers/agency/credentials?limit=1000&recipientHash="+issuer.EmailLookupHash(" Ada@School.example.org"), agencyTok, "", nil)
+	byHash := decode[struct {
+		Credentials []issuer.Issued `json:"credentials"`
+	}](t, r).Credentials
+	r = s.call("GET", "/api/v1/issuers/agency/credentials?limit=1000&recipient=did:example:nobody", agencyTok, "", nil)
+	if len(byHash) < 5 || len(decode[struct {
+		Credentials []issuer.Issued `json:"credentials"`
+	}](t, r).Credentials) != 0 {
+		t.Fatalf("recipientHash filter found %d", len(byHash))
+	}
+	wantProblem(t, s.call("GET", "/api/v1/issuers/agency/credentials?recipientHash=ADA", agencyTok, "", nil), 422, "invalid-request", "?recipientHash")
 	wantProblem(t, s.call("GET", "/api/v1/issuers/agency/credentials?since=yesterday", agencyTok, "", nil), 422, "invalid-request", "?since")
 
 	// Health and metrics.
