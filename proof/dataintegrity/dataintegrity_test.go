@@ -405,3 +405,15 @@ func FuzzVerify(f *testing.F) {
 		_, _ = dataintegrity.Verify(ctx, doc, dataintegrity.VerifyOptions{Resolver: fixtureIssuers})
 	})
 }
+
+// TestFuzzSeedVerifies keeps the fuzz corpus meaningful: the seed credential must
+// verify, so mutations start from a document that reaches the signature check.
+func TestFuzzSeedVerifies(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("testdata", "fuzz-seeds", "educator-didkey.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := dataintegrity.Verify(context.Background(), b, dataintegrity.VerifyOptions{Resolver: fixtureIssuers}); err != nil {
+		t.Fatal(err)
+	}
+}
