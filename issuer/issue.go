@@ -395,7 +395,10 @@ func (s *Service) buildAndSign(ctx context.Context, tx store.IssueTx, l *loaded,
 		},
 		CredentialSchema: []schemaRef{{ID: SchemaAchievementCredential, Type: "1EdTechJsonSchemaValidator2019"}},
 	}
-	var rkey string
+	var rkeys []string
+	if req.Recipient.ID != "" {
+		rkeys = append(rkeys, recipientKey(l.rec.IndexSalt, "id", req.Recipient.ID))
+	}
 	if req.Recipient.Email != "" {
 		salt, err := s.randomHex(16)
 		if err != nil {
@@ -406,11 +409,9 @@ func (s *Service) buildAndSign(ctx context.Context, tx store.IssueTx, l *loaded,
 			return nil, invalid("/recipient/email", "%v", err)
 		}
 		norm, _ := normalizeEmail(req.Recipient.Email)
-		rkey = recipientKey(l.rec.IndexSalt, "email", EmailLookupHash(norm))
+		rkeys = append(rkeys, recipientKey(l.rec.IndexSalt, "email", EmailLookupHash(norm)))
 		cred.CredentialSubject.Identifier = append(cred.CredentialSubject.Identifier,
 			identityObject{Type: "IdentityObject", IdentityHash: hash, IdentityType: "emailAddress", Hashed: true, Salt: salt})
-	} else {
-		rkey = recipientKey(l.rec.IndexSalt, "id", req.Recipient.ID)
 	}
 	if name := strings.TrimSpace(req.Recipient.Name); name != "" {
 		cred.CredentialSubject.Identifier = append(cred.CredentialSubject.Identifier,
@@ -486,7 +487,7 @@ func (s *Service) buildAndSign(ctx context.Context, tx store.IssueTx, l *loaded,
 		}
 	}
 	return &store.Credential{ID: id, URL: credURL, IssuerID: l.rec.ID, AchievementID: ach.ID, AchievementVersion: ach.Version,
-		RecipientKey: rkey, Format: format, Alg: signer.Algorithm(), KeyID: signer.KeyID(), IssuedAt: now, Raw: raw,
+		RecipientKeys: rkeys, Format: format, Alg: signer.Algorithm(), KeyID: signer.KeyID(), IssuedAt: now, Raw: raw,
 		StatusListID: listID, StatusIndex: index}, nil
 }
 

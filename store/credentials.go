@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -21,8 +22,8 @@ type Credential struct {
 	IssuerID           string    `json:"issuerId"`
 	AchievementID      string    `json:"achievementId,omitempty"`
 	AchievementVersion int       `json:"achievementVersion,omitempty"`
-	RecipientKey       string    `json:"recipientKey,omitempty"` // issuer-salted lookup hash, never published
-	Format             string    `json:"format"`                 // ldp | jwt
+	RecipientKeys      []string  `json:"recipientKeys,omitempty"` // issuer-salted lookup hashes, never published
+	Format             string    `json:"format"`                  // ldp | jwt
 	Alg                string    `json:"alg"`
 	KeyID              string    `json:"keyId"`
 	IssuedAt           time.Time `json:"issuedAt"`
@@ -258,7 +259,7 @@ func (s *Store) ListCredentials(ctx context.Context, q Query) ([]*Credential, st
 			if q.AchievementID != "" && cr.AchievementID != q.AchievementID {
 				continue
 			}
-			if q.RecipientKey != "" && cr.RecipientKey != q.RecipientKey {
+			if q.RecipientKey != "" && !slices.Contains(cr.RecipientKeys, q.RecipientKey) {
 				continue
 			}
 			if len(out) == q.Limit {

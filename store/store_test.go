@@ -165,7 +165,7 @@ func TestAchievementVersions(t *testing.T) {
 func issue(t *testing.T, s *Store, issuerID, id, ach string, at time.Time, recipient string) *Credential {
 	t.Helper()
 	c, _, err := s.IssueCredential(context.Background(), IssueParams{IssuerID: issuerID}, func(tx IssueTx) (*Credential, error) {
-		c := &Credential{ID: id, IssuerID: issuerID, Format: "ldp", IssuedAt: at, Raw: []byte(`{"id":"` + id + `"}`), RecipientKey: recipient}
+		c := &Credential{ID: id, IssuerID: issuerID, Format: "ldp", IssuedAt: at, Raw: []byte(`{"id":"` + id + `"}`), RecipientKeys: []string{recipient}}
 		if ach != "" {
 			a, err := tx.Achievement(ach, 0)
 			if err != nil {

@@ -370,6 +370,12 @@ func TestEndToEnd(t *testing.T) {
 	byHash := decode[struct {
 		Credentials []issuer.Issued `json:"credentials"`
 	}](t, r).Credentials
+	r = s.call("GET", "/api/v1/issuers/agency/credentials?limit=1000&recipient=did:example:ada", agencyTok, "", nil)
+	if n := len(decode[struct {
+		Credentials []issuer.Issued `json:"credentials"`
+	}](t, r).Credentials); n != len(byHash) {
+		t.Fatalf("recipient id filter found %d, email hash %d (each credential has both)", n, len(byHash))
+	}
 	r = s.call("GET", "/api/v1/issuers/agency/credentials?limit=1000&recipient=did:example:nobody", agencyTok, "", nil)
 	if len(byHash) < 5 || len(decode[struct {
 		Credentials []issuer.Issued `json:"credentials"`
