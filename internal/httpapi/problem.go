@@ -123,6 +123,8 @@ func classify(err error) (problemType, string, []schema.FieldError) {
 		return probNotFound, publicDetail(err), nil
 	case errors.Is(err, errMethod):
 		return probMethod, "this resource does not support that method", nil
+	case errors.Is(err, errBusy):
+		return probUnavailable, "too many verifications are in progress; retry shortly", nil
 	case errors.Is(err, store.ErrConflict):
 		return probConflict, publicDetail(err), nil
 	}

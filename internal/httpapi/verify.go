@@ -47,7 +47,7 @@ func (h *verifyHandlers) acquire(ctx context.Context) (context.Context, func(), 
 		return ctx, func() { <-h.slot; cancel() }, nil
 	case <-ctx.Done():
 		cancel()
-		return nil, nil, &statusError{status: http.StatusServiceUnavailable, err: fmt.Errorf("%w: too many verifications in progress; retry shortly", errBusy)}
+		return nil, nil, errBusy
 	}
 }
 
