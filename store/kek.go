@@ -21,10 +21,14 @@ const kekCheckPlain = "obadge kek check v1"
 // scrypt parameters for passphrases (the interactive-login recommendation of the
 // scrypt paper's successors: N=2^15, r=8, p=1).
 const (
-	scryptN = 1 << 15
 	scryptR = 8
 	scryptP = 1
 )
+
+// scryptN is the cost of new passphrase databases; it is stored beside the salt,
+// so raising it later keeps existing databases readable. A variable so that tests
+// can make it cheap.
+var scryptN = 1 << 15
 
 // GenerateKEKFile writes a new random 32-byte KEK to path with mode 0600, refusing
 // to overwrite an existing file, and returns it.
@@ -67,6 +71,7 @@ func (s *Store) setupKEK(opts Options) error {
 		return fmt.Errorf("store: KEK must be %d bytes, got %d", KEKSize, len(opts.KEK))
 	}
 	var salt, check []byte
+	n := scryptN
 	if err := s.db.View(func(tx *bolt.Tx) error {
 		m := tx.Bucket(bMeta)
 		if m == nil {
@@ -74,6 +79,9 @@ func (s *Store) setupKEK(opts Options) error {
 		}
 		salt = clone(m.Get(kScryptSalt))
 		check = clone(m.Get(kKEKCheck))
+		if v := m.Get(kScryptN); len(v) == 8 {
+			n = int(bytesToU64(v))
+		}
 		return nil
 	}); err != nil {
 		return fmt.Errorf("store: read KEK metadata: %w", err)
@@ -88,7 +96,7 @@ func (s *Store) setupKEK(opts Options) error {
 			}
 			newSalt = true
 		}
-		k, err := scrypt.Key([]byte(opts.Passphrase), salt, scryptN, scryptR, scryptP, KEKSize)
+		k, err := scrypt.Key([]byte(opts.Passphrase), salt, n, scryptR, scryptP, KEKSize)
 		if err != nil {
 			return fmt.Errorf("store: derive KEK: %w", err)
 		}
@@ -114,6 +122,9 @@ func (s *Store) setupKEK(opts Options) error {
 			m := tx.Bucket(bMeta)
 			if newSalt {
 				if err := m.Put(kScryptSalt, salt); err != nil {
+					return err
+				}
+				if err := m.Put(kScryptN, u64(uint64(n))); err != nil {
 					return err
 				}
 			}

@@ -49,6 +49,7 @@ var (
 	kSchemaVersion = []byte("schema_version")
 	kKEKCheck      = []byte("kek_check")
 	kScryptSalt    = []byte("scrypt_salt")
+	kScryptN       = []byte("scrypt_n")
 )
 
 // Options configure Open.
