@@ -540,3 +540,44 @@ func TestConcurrentIssueCreatesOneKeyPerAlg(t *testing.T) {
 		t.Fatalf("%d credentials for 4 idempotency keys", len(list))
 	}
 }
+
+func TestRotateKeyAndUpdateIssuer(t *testing.T) {
+	svc, _, _, ach := setup(t)
+	ctx := context.Background()
+	svc.genKey = keys.Generate // distinct Ed25519 keys
+	old, err := svc.Issue(ctx, admin, "agency", sampleRequest(ach), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	k, err := svc.RotateKey(ctx, admin, "agency", keys.AlgEdDSA)
+	if err != nil || k.ID != "ed25519-2" {
+		t.Fatalf("rotate: %+v %v", k, err)
+	}
+	fresh, err := svc.Issue(ctx, admin, "agency", sampleRequest(ach), "")
+	if err != nil || fresh.KeyID != k.VerificationMethod {
+		t.Fatalf("issue after rotation signed with %s, want %s (%v)", fresh.KeyID, k.VerificationMethod, err)
+	}
+	for _, c := range []*Issued{old, fresh} {
+		if res, err := dataintegrity.Verify(ctx, c.Raw, dataintegrity.VerifyOptions{Resolver: svc}); err != nil || !res.Verified() {
+			t.Fatalf("credential signed by %s no longer verifies: %v", c.KeyID, err)
+		}
+	}
+	if _, err := svc.RotateKey(ctx, Principal{IssuerID: "other"}, "agency", keys.AlgEdDSA); !errors.Is(err, ErrForbidden) {
+		t.Fatalf("foreign rotation: %v", err)
+	}
+	if _, err := svc.RotateKey(ctx, admin, "agency", "HS256"); !errors.Is(err, ErrInvalidRequest) {
+		t.Fatalf("bad alg: %v", err)
+	}
+
+	iss, err := svc.UpdateIssuer(ctx, admin, "agency", IssuerInput{Name: "State Board of Education", URL: "https://board.example.gov"})
+	if err != nil || iss.Name != "State Board of Education" || iss.DID != "did:web:badges.example.gov:issuers:agency" {
+		t.Fatalf("update: %+v %v", iss, err)
+	}
+	if _, err := svc.UpdateIssuer(ctx, admin, "agency", IssuerInput{Name: "x", DIDMethod: DIDMethodKey}); !errors.Is(err, ErrInvalidRequest) {
+		t.Fatalf("changing the DID method: %v", err)
+	}
+	prof, _ := svc.Profile(ctx, "agency")
+	if !bytes.Contains(prof, []byte("State Board of Education")) {
+		t.Fatalf("profile not updated: %s", prof)
+	}
+}

@@ -563,3 +563,92 @@ func methodFromDoc(doc *keys.DIDDocument, id, relationship string) (*proof.Verif
 }
 
 var _ proof.MethodResolver = (*Service)(nil)
+
+// UpdateIssuer replaces an issuer's profile fields (name, url, description,
+// email, image). Its id and DID method cannot change: credentials name the DID.
+func (s *Service) UpdateIssuer(ctx context.Context, p Principal, id string, in IssuerInput) (*Issuer, error) {
+	if err := authorize(p, id); err != nil {
+		return nil, err
+	}
+	l, err := s.load(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	var f fieldErrs
+	if in.ID != "" && in.ID != id {
+		f.add("/id", "cannot change (credentials name the issuer's DID)")
+	}
+	if in.DIDMethod != "" && in.DIDMethod != l.pd.DIDMethod {
+		f.add("/didMethod", "cannot change (credentials name the issuer's DID)")
+	}
+	if err := f.err(); err != nil {
+		return nil, err
+	}
+	in.ID, in.DIDMethod = "", l.pd.DIDMethod
+	if err := in.validate(); err != nil {
+		return nil, err
+	}
+	pd := l.pd
+	pd.Name, pd.URL, pd.Description, pd.Email, pd.Image = in.Name, in.URL, in.Description, in.Email, in.Image
+	raw, err := json.Marshal(pd)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := s.st.UpdateIssuer(ctx, id, raw, s.nowUTC()); err != nil {
+		return nil, fmt.Errorf("issuer: update issuer %q: %w", id, err)
+	}
+	s.log.InfoContext(ctx, "issuer updated", "issuer", id)
+	return s.GetIssuer(ctx, p, id)
+}
+
+// RotateKey makes a new key of alg the issuer's primary key for that algorithm.
+// Earlier keys stay published in the DID document and JWKS, so credentials they
+// signed keep verifying. A did:key issuer cannot rotate: its key is its identity.
+func (s *Service) RotateKey(ctx context.Context, p Principal, issuerID, alg string) (*KeyInfo, error) {
+	if err := authorize(p, issuerID); err != nil {
+		return nil, err
+	}
+	switch alg {
+	case keys.AlgEdDSA, keys.AlgES256, keys.AlgRS256:
+	default:
+		return nil, invalid("/alg", "must be EdDSA, ES256 or RS256")
+	}
+	l, err := s.load(ctx, issuerID)
+	if err != nil {
+		return nil, err
+	}
+	if l.pd.DIDMethod == DIDMethodKey {
+		return nil, invalid("/alg", "issuer %q has a did:key identity: its key cannot rotate (create a new issuer)", issuerID)
+	}
+	s.genMu.Lock()
+	defer s.genMu.Unlock()
+	ks, err := s.st.ListKeys(ctx, issuerID)
+	if err != nil {
+		return nil, fmt.Errorf("issuer: keys of %q: %w", issuerID, err)
+	}
+	n := 1
+	for _, k := range ks {
+		if k.Alg == alg {
+			n++
+		}
+	}
+	kid := fmt.Sprintf("%s-%d", keyPrefix(alg), n)
+	sg, err := s.genKey(alg, kid)
+	if err != nil {
+		return nil, fmt.Errorf("issuer: generate %s key: %w", alg, err)
+	}
+	der, err := keys.MarshalPrivateKey(sg)
+	if err != nil {
+		return nil, fmt.Errorf("issuer: marshal key: %w", err)
+	}
+	k, err := s.st.AddKey(ctx, &store.Key{IssuerID: issuerID, KeyID: kid, Alg: alg, PrivateDER: der, CreatedAt: s.nowUTC(), Primary: true}, false)
+	if err != nil {
+		return nil, fmt.Errorf("issuer: store %s key: %w", alg, err)
+	}
+	signer, err := s.signerFor(l, k)
+	if err != nil {
+		return nil, err
+	}
+	s.log.InfoContext(ctx, "issuer key rotated", "issuer", issuerID, "kid", kid, "alg", alg)
+	return &KeyInfo{ID: kid, Alg: alg, VerificationMethod: signer.KeyID(), JWKURL: s.IssuerURL(issuerID) + "/keys/" + kid, Primary: true}, nil
+}

@@ -41,6 +41,36 @@ func (a *api) getIssuer(w http.ResponseWriter, r *http.Request) error {
 	return writeJSON(w, http.StatusOK, iss)
 }
 
+func (a *api) updateIssuer(w http.ResponseWriter, r *http.Request) error {
+	var in issuer.IssuerInput
+	if err := decodeJSON(r, &in); err != nil {
+		return err
+	}
+	iss, err := a.svc.UpdateIssuer(r.Context(), principalFrom(r.Context()), chi.URLParam(r, "issuer"), in)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, iss)
+}
+
+type rotateRequest struct {
+	Alg string `json:"alg"`
+}
+
+// rotateKey makes a new primary key of an algorithm; old keys stay published.
+func (a *api) rotateKey(w http.ResponseWriter, r *http.Request) error {
+	var in rotateRequest
+	if err := decodeJSON(r, &in); err != nil {
+		return err
+	}
+	k, err := a.svc.RotateKey(r.Context(), principalFrom(r.Context()), chi.URLParam(r, "issuer"), in.Alg)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Location", k.JWKURL)
+	return writeJSON(w, http.StatusCreated, k)
+}
+
 type tokenRequest struct {
 	Name string `json:"name"`
 }

@@ -356,6 +356,21 @@ func TestEndToEnd(t *testing.T) {
 	}
 	wantProblem(t, s.call("GET", strings.TrimPrefix(ach.URL, s.base)+"/versions/9", "", "", nil), 404, "not-found", "")
 
+	// Key rotation and profile update over the API; earlier credentials still verify.
+	r = s.postJSON("/api/v1/issuers/agency/keys", agencyTok, map[string]any{"alg": "EdDSA"})
+	wantStatus(t, r, 201)
+	if k := decode[issuer.KeyInfo](t, r); k.ID != "ed25519-2" {
+		t.Fatalf("rotated key %+v", k)
+	}
+	r = s.postJSON("/api/v1/issuers/agency/credentials", agencyTok, issueReq("ldp", ""))
+	wantStatus(t, r, 201)
+	if kid := decode[issuedResp](t, r).KeyID; !strings.HasSuffix(kid, "#ed25519-2") {
+		t.Fatalf("issued with %s after rotation", kid)
+	}
+	raw, _ = json.Marshal(map[string]any{"name": "State Board of Education"})
+	wantStatus(t, s.call("PUT", "/api/v1/issuers/agency", agencyTok, "application/json", raw), 200)
+	wantProblem(t, s.call("PUT", "/api/v1/issuers/agency", districtTok, "application/json", raw), 403, "forbidden", "")
+
 	// Listing with filters.
 	r = s.call("GET", "/api/v1/issuers/agency/credentials?recipient=ADA@school.example.org&limit=2", agencyTok, "", nil)
 	wantStatus(t, r, 200)

@@ -75,6 +75,8 @@ func NewRouter(d Deps) http.Handler {
 		r.Post("/issuers", handle(a.createIssuer))
 		r.Route("/issuers/{issuer}", func(r chi.Router) {
 			r.Get("/", handle(a.getIssuer))
+			r.Put("/", handle(a.updateIssuer))
+			r.Post("/keys", handle(a.rotateKey))
 			r.Post("/tokens", handle(a.createIssuerToken))
 			r.Get("/achievements", handle(a.listAchievements))
 			r.Post("/achievements", handle(a.createAchievement))
