@@ -255,11 +255,21 @@ func (v *Verifier) checkStructure(r *Report, cred []byte, doc map[string]any, en
 	types := stringsOf(doc["type"])
 	isOB := contains(types, "OpenBadgeCredential") || contains(types, "AchievementCredential")
 	isEndorsement := contains(types, "EndorsementCredential")
+	rep := &schema.Report{}
 	switch {
-	case endorsement && !isEndorsement:
+	case isEndorsement:
+		var ve *schema.ValidationError
+		if err := schema.ValidateEndorsement(cred); errors.As(err, &ve) {
+			rep.Errors = ve.Errors
+		} else if err != nil {
+			rep.Errors = []schema.FieldError{{Message: err.Error()}}
+		}
+	case endorsement:
 		r.fail(CheckStructure, "an endorsement must have type EndorsementCredential", ErrNonConformant)
 		return
-	case !endorsement && !isOB:
+	case isOB:
+		rep = schema.Validate(cred)
+	default:
 		// Not a badge (a status list, another kind of credential): hold it to the
 		// VC Data Model only, and say so.
 		if err := schema.ValidateVC(cred); err != nil {
@@ -268,17 +278,6 @@ func (v *Verifier) checkStructure(r *Report, cred []byte, doc map[string]any, en
 		}
 		r.warn(CheckStructure, fmt.Sprintf("not an Open Badges 3.0 credential (type %s); checked as a W3C Verifiable Credential", strings.Join(types, ", ")), ErrNotOpenBadge)
 		return
-	}
-	rep := &schema.Report{}
-	if isEndorsement {
-		var ve *schema.ValidationError
-		if err := schema.ValidateEndorsement(cred); errors.As(err, &ve) {
-			rep.Errors = ve.Errors
-		} else if err != nil {
-			rep.Errors = []schema.FieldError{{Message: err.Error()}}
-		}
-	} else {
-		rep = schema.Validate(cred)
 	}
 	if len(rep.Errors) > 0 {
 		msgs := make([]string, 0, len(rep.Errors))

@@ -139,6 +139,10 @@ func TestFixtures(t *testing.T) {
 		// cannot be established, so it is not verified as current.
 		{ob("complete.json"), false, verifier.CheckStatus, verifier.Warn, verifier.ErrStatusUnchecked},
 		{ob("velocity.jwt"), false, "", "", nil},
+		{ob("endorsement-valid.json"), true, "", "", nil},
+		{ob("endorsement-err-schema-status-refresh.json"), false, verifier.CheckProof, verifier.Fail, proof.ErrInvalidSignature},
+		// Expired in 2020, and signed with a key (#key-1) not published anywhere.
+		{ob("complete_v1.json"), false, verifier.CheckValidUntil, verifier.Fail, verifier.ErrExpired},
 		// The W3C example credential's proof verifies (see the proof check below), but
 		// it uses the W3C examples context, which obadge does not accept in production.
 		{[]string{"test-vectors", "bitstring-status-list", "rec-example-revocable-credential.signed.json"}, false, verifier.CheckStructure, verifier.Fail, verifier.ErrNotOpenBadge},
