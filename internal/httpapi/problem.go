@@ -25,7 +25,24 @@ type problemType struct {
 	Title  string
 }
 
-// The problem registry. Each slug is a stable public identifier.
+// The problem registry. Each slug is a stable public identifier:
+//
+//	malformed-request           400  the body is not the JSON expected: syntax, duplicate or unknown
+//	                                 member, wrong JSON type (errors[] names the member), empty body
+//	payload-too-large           413  the body exceeds the server's limit (--max-body-bytes)
+//	unsupported-media-type      415  a body-carrying request whose Content-Type is not JSON
+//	invalid-request             422  well-formed but breaks a rule (unknown achievement, bad email,
+//	                                 bad dates, ...); errors[] holds one JSON Pointer per rule
+//	invalid-credential-request  422  a credential breaks the VC/OB data model or would lose data in
+//	                                 JSON-LD processing (undefined term); 400 on the VC API endpoint
+//	idempotency-key-reused      422  the Idempotency-Key was used before with a different body
+//	not-found                   404  no such issuer, key, achievement, credential or route
+//	method-not-allowed          405  the route exists, the method does not
+//	conflict                    409  the id is taken (e.g. an issuer id)
+//	unauthorized                401  no or unknown bearer token
+//	forbidden                   403  the token may not act for that issuer
+//	unavailable                 503  temporarily overloaded (e.g. verification slots); retry
+//	internal                    500  our fault; quote requestId when reporting it
 var (
 	probMalformed     = problemType{"malformed-request", http.StatusBadRequest, "Malformed request"}
 	probTooLarge      = problemType{"payload-too-large", http.StatusRequestEntityTooLarge, "Payload too large"}
