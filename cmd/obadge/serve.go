@@ -162,13 +162,14 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger, stdout io.
 		return err
 	}
 	if tok != "" {
+		// Print first: the token exists only now, so a failed write must not lose it.
 		path := filepath.Join(cfg.Store.DataDir, "admin.token")
-		if err := os.WriteFile(path, []byte(tok+"\n"), 0o600); err != nil {
-			return fmt.Errorf("write admin token: %w", err)
-		}
-		log.Warn("DEVELOPMENT MODE: first start created the issuer \"dev\" and an admin API token", "token_file", path)
 		fmt.Fprintf(stdout, "First start: created issuer %q and an admin API token (shown once, also saved to %s):\n\n    %s\n\n",
 			issuer.DevIssuerID, path, tok)
+		log.Warn("DEVELOPMENT MODE: first start created the issuer \"dev\" and an admin API token", "token_file", path)
+		if err := os.WriteFile(path, []byte(tok+"\n"), 0o600); err != nil {
+			log.Error("could not save the admin token; copy it from the output above", "token_file", path, "error", err)
+		}
 	}
 
 	handler := httpapi.NewRouter(httpapi.Deps{
