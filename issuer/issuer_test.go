@@ -581,3 +581,35 @@ func TestRotateKeyAndUpdateIssuer(t *testing.T) {
 		t.Fatalf("profile not updated: %s", prof)
 	}
 }
+
+func TestDIDWebWithPortAndPath(t *testing.T) {
+	st, err := store.Open(filepath.Join(t.TempDir(), "x.db"), store.Options{KEK: bytes.Repeat([]byte{1}, store.KEKSize)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	svc, err := New(Config{BaseURL: "https://badges.example.gov:8443/obadge/"}, st, WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil))))
+	if err != nil {
+		t.Fatal(err)
+	}
+	iss, err := svc.CreateIssuer(context.Background(), admin, IssuerInput{ID: "a", Name: "A"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// did:web resolution of this DID is https://badges.example.gov:8443/obadge/issuers/a/did.json.
+	if iss.DID != "did:web:badges.example.gov%3A8443:obadge:issuers:a" || iss.DIDDocumentURL != "https://badges.example.gov:8443/obadge/issuers/a/did.json" {
+		t.Fatalf("DID %s at %s", iss.DID, iss.DIDDocumentURL)
+	}
+	vm, err := svc.ResolveMethod(context.Background(), iss.Keys[0].VerificationMethod, proof.AssertionMethod)
+	if err != nil || vm.Controller != iss.DID {
+		t.Fatalf("resolve: %+v %v", vm, err)
+	}
+	if _, err := svc.ResolveMethod(context.Background(), iss.Keys[0].VerificationMethod, "keyAgreement"); !errors.Is(err, proof.ErrKeyNotAuthorized) {
+		t.Fatalf("keyAgreement: %v", err)
+	}
+	for _, bad := range []string{"ftp://x", "https://x.org/?q=1", "/relative", "https://x.org/#f"} {
+		if _, err := New(Config{BaseURL: bad}, st); err == nil {
+			t.Errorf("base URL %q accepted", bad)
+		}
+	}
+}
