@@ -1,0 +1,24 @@
+// Adds a Copy button beside each read-only link field. Optional: the page works
+// without it (the field can be selected and copied by hand).
+"use strict";
+document.addEventListener("DOMContentLoaded", function () {
+  if (!navigator.clipboard) { return; }
+  document.querySelectorAll("input[data-copy]").forEach(function (field) {
+    var row = document.createElement("div");
+    row.className = "copy-row";
+    field.parentNode.insertBefore(row, field);
+    row.appendChild(field);
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "secondary";
+    button.textContent = "Copy link";
+    button.setAttribute("aria-label", "Copy the link to this page");
+    row.appendChild(button);
+    button.addEventListener("click", function () {
+      navigator.clipboard.writeText(field.value).then(function () {
+        button.textContent = "Copied";
+        setTimeout(function () { button.textContent = "Copy link"; }, 2000);
+      }, function () { field.select(); });
+    });
+  });
+});
