@@ -3,6 +3,7 @@ package schema
 import (
 	"errors"
 	"fmt"
+	"regexp"
 	"sort"
 	"strings"
 
@@ -167,10 +168,31 @@ func diffKeys(in, back any, ptr string, seen map[string]bool, out *[]string) {
 // lossCollector walks an expanded document and collects types, ids and properties
 // that would not survive conversion to RDF.
 type lossCollector struct {
-	types, ids, props []string
-	seen              map[string]bool
-	n                 int
+	types, ids, props, langs []string
+	seen                     map[string]bool
+	n                        int
+	// valid memoizes keptIRI: a document repeats the same property and type IRIs
+	// many times, and json-gold's URL check is a regular expression.
+	valid map[string]bool
 }
+
+// iri reports whether s is an absolute IRI that survives json-gold's conversion to
+// RDF: ToRDF silently drops statements whose http(s) IRIs fail its URL check, and an
+// IRI with spaces or angle brackets cannot be written as N-Quads at all.
+func (c *lossCollector) iri(s string) bool {
+	if ok, seen := c.valid[s]; seen {
+		return ok
+	}
+	ok := isAbsoluteIRI(s) && !strings.ContainsAny(s, " <>\"{}|\\^`\n\r\t") && !ld.InvalidNode(ld.NewIRI(s))
+	if c.valid == nil {
+		c.valid = map[string]bool{}
+	}
+	c.valid[s] = ok
+	return ok
+}
+
+// languageTag is the BCP 47 shape json-gold's ToRDF keeps; other tags are dropped.
+var languageTag = regexp.MustCompile(`^[a-zA-Z]+(-[a-zA-Z0-9]+)*$`)
 
 func (c *lossCollector) add(list *[]string, v string) {
 	c.n++
@@ -195,7 +217,10 @@ func (c *lossCollector) err() error {
 		parts = append(parts, "id that is not an absolute IRI "+quoteList(c.ids))
 	}
 	if len(c.props) > 0 {
-		parts = append(parts, "blank node property "+quoteList(c.props))
+		parts = append(parts, "property that is not a valid IRI "+quoteList(c.props))
+	}
+	if len(c.langs) > 0 {
+		parts = append(parts, "invalid language tag "+quoteList(c.langs))
 	}
 	return fmt.Errorf("%w: %s", ErrDataLoss, strings.Join(parts, "; "))
 }
@@ -213,13 +238,17 @@ func (c *lossCollector) walk(v any) {
 			case "@type":
 				c.checkTypes(e, isValue)
 			case "@id":
-				if s, ok := e.(string); ok && !isAbsoluteIRI(s) && !strings.HasPrefix(s, "_:") {
+				if s, ok := e.(string); ok && !(strings.HasPrefix(s, "_:") && len(s) > 2) && !c.iri(s) {
 					c.add(&c.ids, s)
 				}
-			case "@value", "@language", "@direction", "@index", "@context":
+			case "@language":
+				if s, ok := e.(string); ok && !languageTag.MatchString(s) {
+					c.add(&c.langs, s)
+				}
+			case "@value", "@direction", "@index", "@context":
 				// literals and annotations: nothing below them becomes a node
 			default:
-				if strings.HasPrefix(k, "_:") {
+				if !strings.HasPrefix(k, "@") && !c.iri(k) {
 					c.add(&c.props, k)
 				}
 				c.walk(e)
@@ -233,7 +262,7 @@ func (c *lossCollector) checkTypes(v any, isValue bool) {
 		if isValue && s == "@json" {
 			return
 		}
-		if !isAbsoluteIRI(s) {
+		if !c.iri(s) {
 			c.add(&c.types, s)
 		}
 	}

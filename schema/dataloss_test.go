@@ -60,6 +60,11 @@ func TestDetectDataLoss(t *testing.T) {
 		{name: "undefined type value", doc: withMember(t, minimalVC, "type", []any{"VerifiableCredential", "OpenBadgeCredential", "Bogus"}), wantErr: ErrDataLoss, wantMsg: `undefined type "Bogus"`},
 		{name: "relative id", doc: withMember(t, minimalVC, "id", "credential-1"), wantErr: ErrDataLoss, wantMsg: `"credential-1"`},
 		{name: "blank node id is fine", doc: withMember(t, minimalVC, "id", "_:b0")},
+		// json-gold's ToRDF drops these statements silently; they would be unsigned.
+		{name: "http id json-gold refuses as a URL", doc: withMember(t, minimalVC, "id", "https://exa mple.org/c/1"), wantErr: ErrDataLoss, wantMsg: "exa mple"},
+		{name: "urn with a space", doc: withMember(t, minimalVC, "id", "urn:uuid:a b"), wantErr: ErrDataLoss, wantMsg: "urn:uuid:a b"},
+		{name: "bad language tag", doc: withMember(t, minimalVC, "name", map[string]any{"@value": "Lectura", "@language": "es_MX"}), wantErr: ErrDataLoss, wantMsg: `language tag "es_mx"`},
+		{name: "good language tag", doc: withMember(t, minimalVC, "name", map[string]any{"@value": "Lectura", "@language": "es-MX"})},
 		{name: "unknown context", doc: withMember(t, minimalVC, "@context", []any{ContextVCv2, "https://example.org/ctx"}), wantErr: ErrUnknownContext},
 		{name: "protected term redefinition", doc: withMember(t, minimalVC, "@context", []any{ContextVCv2, map[string]any{"id": "https://example.org/id"}}), wantErr: ErrJSONLD, wantMsg: "protected term"},
 	}
