@@ -82,6 +82,10 @@ func TestBadgePageVerdicts(t *testing.T) {
 				t.Errorf("Content-Type %q", ct)
 			}
 			mustContain(t, rec.Body.String(), tt.want...)
+			// Only a verified badge invites adding it to a LinkedIn profile.
+			if hasLinkedIn := strings.Contains(rec.Body.String(), "linkedin.com/profile/add"); hasLinkedIn != (tt.want[0] == "Verified") {
+				t.Errorf("LinkedIn link shown = %v for a %s badge", hasLinkedIn, tt.want[0])
+			}
 			label := regexp.MustCompile(`class="verdict-label"><span[^>]*>[^<]*</span> ([^<]+)</p>`).FindStringSubmatch(rec.Body.String())
 			if label == nil || label[1] != tt.want[0] {
 				t.Errorf("verdict label = %v, want %q", label, tt.want[0])

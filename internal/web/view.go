@@ -141,9 +141,12 @@ func verdictOf(rep *verifier.Report) verdict {
 	}
 	switch {
 	case rep.Summary.StatusState == verifier.StateRevoked:
-		return verdict{Label: "Revoked", Tone: "bad", Symbol: "✗", Explain: "The issuer has revoked this credential. It is no longer valid." + because(rep, verifier.CheckStatus)}
+		return verdict{Label: "Revoked", Tone: "bad", Symbol: "✗", Explain: "The issuer has revoked this credential. It is no longer valid."}
 	case rep.Summary.StatusState == verifier.StateSuspended:
-		return verdict{Label: "Suspended", Tone: "warn", Symbol: "!", Explain: "The issuer has suspended this credential. It is not valid while suspended." + because(rep, verifier.CheckStatus)}
+		return verdict{Label: "Suspended", Tone: "warn", Symbol: "!", Explain: "The issuer has suspended this credential. It is not valid while it is suspended."}
+	}
+	if c := rep.Check(verifier.CheckParse); c != nil && c.Status == verifier.Fail {
+		return verdict{Label: "Not verified", Tone: "bad", Symbol: "✗", Explain: "No credential could be read from this. " + upperFirst(c.Message) + "."}
 	}
 	if c := rep.Check(verifier.CheckValidUntil); c != nil && errors.Is(c.Err, verifier.ErrExpired) {
 		return verdict{Label: "Expired", Tone: "bad", Symbol: "✗", Explain: "This credential expired on " + humanDate(rep.Summary.ValidUntil) + "."}
@@ -164,13 +167,6 @@ func verdictOf(rep *verifier.Report) verdict {
 		}
 	}
 	return verdict{Label: "Not verified", Tone: "bad", Symbol: "✗", Explain: "This credential could not be verified. " + why}
-}
-
-func because(rep *verifier.Report, id string) string {
-	if c := rep.Check(id); c != nil && c.Message != "" {
-		return " (" + c.Message + ")"
-	}
-	return ""
 }
 
 // checkName is the plain-language name of a check.
@@ -305,4 +301,12 @@ func webURL(s string) string {
 		return s
 	}
 	return ""
+}
+
+func upperFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	r := []rune(s)
+	return strings.ToUpper(string(r[0])) + string(r[1:])
 }
