@@ -9,8 +9,11 @@ import (
 	"html"
 	"image/png"
 	"net/http"
+	"net/http/httptest"
 	"regexp"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -347,4 +350,64 @@ func TestSecurityHeaders(t *testing.T) {
 	if rec := get(t, f.router, "/static/../web.go", ""); rec.Code != 404 {
 		t.Errorf("static traversal: %d", rec.Code)
 	}
+}
+
+// TestConcurrentViews: many simultaneous views of one badge run one verification
+// (counted by the fetches of its status list, which the verifier never caches here).
+func TestConcurrentViews(t *testing.T) {
+	iss := newTestIssuer(t)
+	var hits atomic.Int64
+	var list []byte
+	status := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		w.Header().Set("Cache-Control", "max-age=0")
+		_, _ = w.Write(list)
+	}))
+	defer status.Close()
+	list = iss.statusList(t, status.URL+"/s")
+	v, err := verifier.Configure(verifier.Config{AllowPrivate: true, AllowHTTP: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	clk := newClock(time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC))
+	src := &fakeSource{}
+	src.put("t", &web.Badge{Credential: iss.ldp(t, cred{StatusURL: status.URL + "/s", StatusIdx: 1})})
+	router := newRouter(web.New(web.Options{Verifier: v, Now: clk.Now}), src)
+
+	var wg sync.WaitGroup
+	for range 12 {
+		wg.Go(func() {
+			if rec := get(t, router, "/badges/t", ""); verdictLabel(rec.Body.String()) != "Verified" {
+				t.Errorf("concurrent view: %d %q", rec.Code, verdictLabel(rec.Body.String()))
+			}
+		})
+	}
+	wg.Wait()
+	if n := hits.Load(); n != 1 {
+		t.Errorf("%d verifications for 12 simultaneous views, want 1", n)
+	}
+	clk.Add(time.Minute + time.Second)
+	get(t, router, "/badges/t", "")
+	if n := hits.Load(); n != 2 {
+		t.Errorf("after the TTL: %d verifications, want 2", n)
+	}
+	// HEAD is answered like GET, without a body.
+	req := httptest.NewRequest(http.MethodHead, "/badges/t", nil)
+	rec := httptest.NewRecorder()
+	router.ServeHTTP(rec, req)
+	if rec.Code != 200 || rec.Header().Get("Content-Type") != "text/html; charset=utf-8" {
+		t.Errorf("HEAD: %d %v", rec.Code, rec.Header())
+	}
+}
+
+// TestUnreadableCredential: a badge whose stored bytes are not a credential still
+// gets a page that says so, not an error.
+func TestUnreadableCredential(t *testing.T) {
+	f := newFixture(t)
+	f.src.put("junk", &web.Badge{Credential: []byte("not a credential")})
+	rec := get(t, f.router, "/badges/junk", "")
+	if rec.Code != 200 || verdictLabel(rec.Body.String()) != "Not verified" {
+		t.Fatalf("%d %q", rec.Code, verdictLabel(rec.Body.String()))
+	}
+	mustContain(t, rec.Body.String(), "No credential could be read", "<h1 id=\"badge-name\">Open Badge</h1>")
 }

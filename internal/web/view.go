@@ -130,7 +130,7 @@ type verdict struct {
 // credential is not verified, the first failing check explains it.
 func verdictOf(rep *verifier.Report) verdict {
 	if rep == nil {
-		return verdict{Label: "Not verified", Tone: "bad", Symbol: "✗", Explain: "The credential could not be checked."}
+		return verdict{Label: "Not verified", Tone: "warn", Symbol: "!", Explain: "The credential could not be checked just now. Please reload this page in a moment."}
 	}
 	if rep.Verified {
 		v := verdict{Label: "Verified", Tone: "ok", Symbol: "✓", Explain: "The signature is valid and the credential is current: it has not expired and its issuer has not revoked it."}

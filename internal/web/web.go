@@ -154,14 +154,19 @@ func New(opts Options) *Handler {
 func (h *Handler) Mount(r chi.Router, badges BadgeSource) {
 	r.Group(func(r chi.Router) {
 		r.Use(securityHeaders)
-		r.Get("/static/{file}", h.serveStatic)
-		r.Get("/verify", h.verifyForm)
+		// HEAD is answered like GET (link checkers and social crawlers use it).
+		getHead := func(pattern string, fn http.HandlerFunc) {
+			r.Get(pattern, fn)
+			r.Head(pattern, fn)
+		}
+		getHead("/static/{file}", h.serveStatic)
+		getHead("/verify", h.verifyForm)
 		r.Post("/verify", h.verifySubmit)
 		bh := &badgeRoutes{h: h, src: badges}
-		r.Get("/badges/{token}", bh.route(resPage))
+		getHead("/badges/{token}", bh.route(resPage))
 		for name := range resources {
 			if name != resPage {
-				r.Get("/badges/{token}/"+name, bh.route(name))
+				getHead("/badges/{token}/"+name, bh.route(name))
 			}
 		}
 	})
