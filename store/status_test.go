@@ -1,0 +1,345 @@
+package store
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"math/bits"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"syscall"
+	"testing"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// allocateN allocates n entries of purpose in one write transaction (the
+// allocation code path of an issue, without n fsyncs).
+func allocateN(t *testing.T, s *Store, issuerID string, n, size int, purposes ...string) []StatusEntry {
+	t.Helper()
+	var out []StatusEntry
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		itx := &issueTx{tx: tx, issuerID: issuerID}
+		for i := range n {
+			es, err := itx.AllocateStatus(StatusAllocation{CredentialURL: fmt.Sprintf("urn:test:%s:%d:%d", issuerID, time.Now().UnixNano(), i),
+				Purposes: purposes, ListSize: size, Rand: rand.Reader, At: t0})
+			if err != nil {
+				return err
+			}
+			out = append(out, es...)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func TestStatusIndexesAreRandomDistinctAndInRange(t *testing.T) {
+	s := openTest(t, filepath.Join(t.TempDir(), "x.db"))
+	seedIssuer(t, s, "a")
+	const size = 1 << 17
+	es := allocateN(t, s, "a", 1000, size, PurposeRevocation)
+	seen := map[uint64]bool{}
+	ascending, consecutive := 0, 0
+	for i, e := range es {
+		if e.ListID != "a/revocation/1" || e.Index >= size {
+			t.Fatalf("entry %d: %+v", i, e)
+		}
+		if seen[e.Index] {
+			t.Fatalf("index %d given twice", e.Index)
+		}
+		seen[e.Index] = true
+		if i > 0 && e.Index > es[i-1].Index {
+			ascending++
+		}
+		if i > 0 && e.Index == es[i-1].Index+1 {
+			consecutive++
+		}
+	}
+	// Sequential or sorted allocation gives 999 ascending neighbours; random gives
+	// about 500 (P(>= 990) is below 1e-280).
+	if ascending >= 990 || consecutive > 10 {
+		t.Fatalf("indexes look ordered: %d ascending, %d consecutive neighbours", ascending, consecutive)
+	}
+	l, _, _, err := s.StatusListState(context.Background(), "a/revocation/1")
+	if err != nil || l.Used != 1000 {
+		t.Fatalf("list: %+v %v", l, err)
+	}
+}
+
+func TestStatusListFillsExactlyThenOpensNext(t *testing.T) {
+	s := openTest(t, filepath.Join(t.TempDir(), "x.db"))
+	seedIssuer(t, s, "a")
+	const size = 64
+	es := allocateN(t, s, "a", size+3, size, PurposeRevocation, PurposeSuspension)
+	for _, purpose := range []string{PurposeRevocation, PurposeSuspension} {
+		first := map[uint64]bool{}
+		var second []uint64
+		for _, e := range es {
+			if e.Purpose != purpose {
+				continue
+			}
+			switch e.ListID {
+			case ListID("a", purpose, 1):
+				if first[e.Index] || e.Index >= size {
+					t.Fatalf("%s: bad or duplicate index %d", purpose, e.Index)
+				}
+				first[e.Index] = true
+			case ListID("a", purpose, 2):
+				second = append(second, e.Index)
+			default:
+				t.Fatalf("unexpected list %s", e.ListID)
+			}
+		}
+		if len(first) != size || len(second) != 3 {
+			t.Fatalf("%s: list 1 has %d, list 2 has %d entries", purpose, len(first), len(second))
+		}
+		l, _, _, err := s.StatusListState(context.Background(), ListID("a", purpose, 1))
+		if err != nil || l.Used != size {
+			t.Fatalf("%s list 1: %+v %v", purpose, l, err)
+		}
+	}
+}
+
+func TestPickFreeNearlyFull(t *testing.T) {
+	used := bytes.Repeat([]byte{0xff}, 16)
+	used[9] = 0xfe // only index 79 free
+	for range 20 {
+		i, err := pickFree(used, 1, rand.Reader)
+		if err != nil || i != 79 {
+			t.Fatalf("pickFree = %d, %v", i, err)
+		}
+	}
+	if _, err := pickFree(bytes.Repeat([]byte{0xff}, 16), 0, rand.Reader); err == nil {
+		t.Fatal("full list gave an index")
+	}
+}
+
+func TestChangeStatusTransitions(t *testing.T) {
+	s := openTest(t, filepath.Join(t.TempDir(), "x.db"))
+	ctx := context.Background()
+	seedIssuer(t, s, "a")
+	url := "https://x.example/credentials/1"
+	_, _, err := s.IssueCredential(ctx, IssueParams{IssuerID: "a"}, func(tx IssueTx) (*Credential, error) {
+		es, err := tx.(StatusTx).AllocateStatus(StatusAllocation{CredentialURL: url, Purposes: []string{PurposeRevocation, PurposeSuspension},
+			ListSize: 1024, Rand: rand.Reader, At: t0})
+		if err != nil {
+			return nil, err
+		}
+		return &Credential{ID: "1", URL: url, IssuerID: "a", IssuedAt: t0, StatusListID: es[0].ListID, StatusIndex: es[0].Index}, nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	signs := 0
+	sign := func(l *StatusList, bm []byte) ([]byte, error) {
+		signs++
+		return []byte(fmt.Sprintf("%s v%d %x", l.ID, l.Version, bm)), nil
+	}
+	change := func(action string) (*StatusRecord, bool, error) {
+		return s.ChangeStatus(ctx, StatusChange{IssuerID: "a", CredentialURL: url, Action: action, Reason: "r-" + action, By: "tester", At: t0}, sign)
+	}
+	bit := func(purpose string) bool {
+		rec, err := s.GetStatusRecord(ctx, url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		e := rec.Entry(purpose)
+		l, bm, sl, err := s.StatusListState(ctx, e.ListID)
+		if err != nil || (l.Version > 0 && (sl == nil || !bytes.Contains(sl.Raw, []byte(fmt.Sprintf("%x", bm))))) {
+			t.Fatalf("signed list not current: %+v %v", sl, err)
+		}
+		return bm[e.Index/8]&(0x80>>(e.Index%8)) != 0
+	}
+	tests := []struct {
+		action      string
+		wantChanged bool
+		wantErr     error
+		revoked     bool
+		suspended   bool
+	}{
+		{ActionSuspend, true, nil, false, true},
+		{ActionSuspend, false, nil, false, true},
+		{ActionReinstate, true, nil, false, false},
+		{ActionReinstate, false, nil, false, false},
+		{ActionRevoke, true, nil, true, false},
+		{ActionReinstate, false, ErrConflict, true, false},
+		{ActionSuspend, false, ErrConflict, true, false},
+		{ActionRevoke, false, nil, true, false},
+	}
+	for i, tt := range tests {
+		rec, changed, err := change(tt.action)
+		if !errors.Is(err, tt.wantErr) || (err == nil && changed != tt.wantChanged) {
+			t.Fatalf("step %d %s: changed=%v err=%v", i, tt.action, changed, err)
+		}
+		if err == nil && (rec.Revoked != tt.revoked || rec.Suspended != tt.suspended) {
+			t.Fatalf("step %d %s: record %+v", i, tt.action, rec)
+		}
+		if bit(PurposeRevocation) != tt.revoked || bit(PurposeSuspension) != tt.suspended {
+			t.Fatalf("step %d %s: bits do not match", i, tt.action)
+		}
+	}
+	rec, _ := s.GetStatusRecord(ctx, url)
+	if len(rec.Events) != 3 || signs != 3 || rec.Events[2].Action != ActionRevoke || rec.Events[2].By != "tester" || rec.Events[2].Reason != "r-revoke" {
+		t.Fatalf("events %+v, %d signatures", rec.Events, signs)
+	}
+	if _, _, err := s.ChangeStatus(ctx, StatusChange{IssuerID: "b", CredentialURL: url, Action: ActionRevoke}, sign); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("other issuer: %v", err)
+	}
+}
+
+// The kill test: a child process issues a burst into a bbolt file and is killed
+// with SIGKILL at a random moment; after each kill the file must hold, for every
+// credential, exactly one status record whose entries are unique and set in the
+// used bitmaps, and nothing else set there.
+const killEnv = "OBADGE_STATUS_KILL_CHILD"
+
+func TestKillChildIssuer(t *testing.T) {
+	path := os.Getenv(killEnv)
+	if path == "" {
+		t.Skip("child process of TestStatusAllocationSurvivesKill")
+	}
+	s, err := Open(path, Options{KEK: testKEK(), Timeout: 5 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	for i := range 200 {
+		id := fmt.Sprintf("%d-%d", os.Getpid(), i)
+		url := "https://x.example/credentials/" + id
+		_, _, err := s.IssueCredential(ctx, IssueParams{IssuerID: "a"}, func(tx IssueTx) (*Credential, error) {
+			es, err := tx.(StatusTx).AllocateStatus(StatusAllocation{CredentialURL: url, Purposes: []string{PurposeRevocation, PurposeSuspension},
+				ListSize: 256, Rand: rand.Reader, At: t0})
+			if err != nil {
+				return nil, err
+			}
+			return &Credential{ID: id, URL: url, IssuerID: "a", IssuedAt: t0, Raw: bytes.Repeat([]byte("x"), 2000),
+				StatusListID: es[0].ListID, StatusIndex: es[0].Index}, nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	s.Close()
+}
+
+func TestStatusAllocationSurvivesKill(t *testing.T) {
+	if testing.Short() {
+		t.Skip("spawns child processes")
+	}
+	path := filepath.Join(t.TempDir(), "kill.db")
+	s, err := Open(path, Options{KEK: testKEK()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	seedIssuer(t, s, "a")
+	s.Close()
+	total := 0
+	for round := range 4 {
+		cmd := exec.Command(os.Args[0], "-test.run=^TestKillChildIssuer$", "-test.count=1")
+		cmd.Env = append(os.Environ(), killEnv+"="+path)
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		delay, _ := randN(rand.Reader, 400)
+		time.Sleep(time.Duration(100+delay) * time.Millisecond)
+		_ = cmd.Process.Signal(syscall.SIGKILL)
+		_ = cmd.Wait()
+		n := checkStatusConsistency(t, path)
+		t.Logf("round %d: killed after %dms, %d credentials stored", round, 100+delay, n)
+		if n < total {
+			t.Fatalf("credentials lost: %d after %d", n, total)
+		}
+		total = n
+	}
+	if total == 0 {
+		t.Fatal("the child never committed an issue; the test checked nothing")
+	}
+}
+
+// checkStatusConsistency opens the store after a kill and checks every
+// credential's (list, index) pairs against the records and used bitmaps.
+func checkStatusConsistency(t *testing.T, path string) int {
+	t.Helper()
+	s, err := Open(path, Options{KEK: testKEK(), Timeout: 5 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	n := 0
+	err = s.db.View(func(tx *bolt.Tx) error {
+		want := map[string]map[uint64]bool{} // listID -> indexes held by credentials
+		recs := tx.Bucket(bBSLRecords)
+		err := tx.Bucket(bCredentials).ForEach(func(k, v []byte) error {
+			n++
+			var c Credential
+			if err := getJSON(tx.Bucket(bCredentials), k, &c); err != nil {
+				return err
+			}
+			if recs == nil {
+				return fmt.Errorf("credential %s without status records", k)
+			}
+			var r StatusRecord
+			if err := getJSON(recs, []byte(c.URL), &r); err != nil {
+				return fmt.Errorf("credential %s: status record: %w", k, err)
+			}
+			if len(r.Entries) != 2 || r.Entries[0].ListID != c.StatusListID || r.Entries[0].Index != c.StatusIndex {
+				return fmt.Errorf("credential %s: entries %+v vs %s/%d", k, r.Entries, c.StatusListID, c.StatusIndex)
+			}
+			for _, e := range r.Entries {
+				if want[e.ListID] == nil {
+					want[e.ListID] = map[uint64]bool{}
+				}
+				if want[e.ListID][e.Index] {
+					return fmt.Errorf("index %s#%d held by two credentials", e.ListID, e.Index)
+				}
+				want[e.ListID][e.Index] = true
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		if recs != nil {
+			if nr := recs.Stats().KeyN; nr != n {
+				return fmt.Errorf("%d status records for %d credentials (orphans)", nr, n)
+			}
+		}
+		lists, used := tx.Bucket(bBSLLists), tx.Bucket(bBSLUsed)
+		if lists == nil {
+			return nil
+		}
+		return lists.ForEach(func(k, v []byte) error {
+			var l StatusList
+			if err := getJSON(lists, k, &l); err != nil {
+				return err
+			}
+			bm := used.Get(k)
+			ones := 0
+			for i, b := range bm {
+				ones += bits.OnesCount8(b)
+				for j := range 8 {
+					idx := uint64(i*8 + j)
+					if (b&(0x80>>j) != 0) != want[l.ID][idx] {
+						return fmt.Errorf("list %s index %d: used bit %v, held by a credential %v", l.ID, idx, b&(0x80>>j) != 0, want[l.ID][idx])
+					}
+				}
+			}
+			if ones != l.Used || ones != len(want[l.ID]) {
+				return fmt.Errorf("list %s: %d bits set, Used %d, %d credentials", l.ID, ones, l.Used, len(want[l.ID]))
+			}
+			return nil
+		})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
