@@ -93,10 +93,3 @@ func appendEscapedJSONGold(dst []byte, s string) []byte {
 	}
 	return dst
 }
-
-func escapeIRI(s string) string {
-	if !strings.ContainsAny(s, "\\\"\n\r\t") {
-		return s
-	}
-	return string(appendEscapedJSONGold(nil, s))
-}

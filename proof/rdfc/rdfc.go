@@ -173,6 +173,7 @@ type canonicalizer struct {
 
 type span struct{ start, end int }
 
+
 // load interns the terms of ds, removes duplicate quads and builds the blank
 // node to quads map.
 func (c *canonicalizer) load(ds *ld.RDFDataset) error {
@@ -195,43 +196,67 @@ func (c *canonicalizer) load(ds *ld.RDFDataset) error {
 		}
 		return strings.Compare(a, b)
 	})
-	intern := make(map[ld.Node]int32, 64)
-	bnodes := make(map[string]int32)
+	// IRIs and blank nodes are interned; literals are not (nearly all differ),
+	// so two equal literals may have two terms: sameTerm compares them.
+	// Duplicate quads are removed per blank node below and from the output.
+	iris := make(map[string]int32, 64)
+	bnodeTerms := make(map[string]int32)
+	// json-gold labels blank nodes _:b0, _:b1, ...: those are looked up by number.
+	var bnodeByNum []int32
+	c.terms = make([]term, 0, total)
 	c.quads = make([]quad, 0, total)
-	seen := make(map[quad]struct{}, total)
+	// Serializations of IRIs and literals are cut from one growing buffer: a
+	// strings.Builder never rewrites bytes it has handed out.
+	var arena strings.Builder
 
+	newTerm := func(t term) int32 {
+		c.terms = append(c.terms, t)
+		return int32(len(c.terms) - 1)
+	}
 	add := func(n ld.Node, what string) (int32, error) {
-		n = deref(n)
-		if n == nil {
-			return 0, fmt.Errorf("%w: missing %s", ErrInvalidDataset, what)
-		}
-		if i, ok := intern[n]; ok {
-			return i, nil
-		}
-		t := term{bnode: -1}
-		switch v := n.(type) {
+		switch v := deref(n).(type) {
 		case ld.IRI:
-			t.kind, t.value = kindIRI, v.Value
-			t.ser = "<" + escapeIRI(v.Value) + ">"
-		case ld.BlankNode:
-			t.kind, t.value = kindBlank, v.Attribute
-			b, ok := bnodes[v.Attribute]
-			if !ok {
-				b = int32(len(c.bnLabel))
-				bnodes[v.Attribute] = b
-				c.bnLabel = append(c.bnLabel, v.Attribute)
+			if i, ok := iris[v.Value]; ok {
+				return i, nil
 			}
-			t.bnode = b
+			start := arena.Len()
+			arena.WriteByte('<')
+			arena.Write(appendEscapedJSONGold(c.scratch[:0], v.Value))
+			arena.WriteByte('>')
+			i := newTerm(term{kind: kindIRI, value: v.Value, ser: arena.String()[start:], bnode: -1})
+			iris[v.Value] = i
+			return i, nil
+		case ld.BlankNode:
+			num, numbered := blankNumber(v.Attribute, 4*total+16)
+			if numbered {
+				if num < len(bnodeByNum) && bnodeByNum[num] > 0 {
+					return bnodeByNum[num] - 1, nil
+				}
+			} else if i, ok := bnodeTerms[v.Attribute]; ok {
+				return i, nil
+			}
+			b := int32(len(c.bnLabel))
+			c.bnLabel = append(c.bnLabel, v.Attribute)
+			i := newTerm(term{kind: kindBlank, value: v.Attribute, bnode: b})
+			if numbered {
+				if num >= len(bnodeByNum) {
+					bnodeByNum = slices.Grow(bnodeByNum, num+1-len(bnodeByNum))[:num+1]
+				}
+				bnodeByNum[num] = i + 1
+			} else {
+				bnodeTerms[v.Attribute] = i
+			}
+			return i, nil
 		case ld.Literal:
-			t.kind, t.value = kindLiteral, v.Value
-			t.ser = string(c.appendLiteral(nil, v))
+			c.scratch = c.appendLiteral(c.scratch[:0], v)
+			start := arena.Len()
+			arena.Write(c.scratch)
+			return newTerm(term{kind: kindLiteral, value: v.Value, ser: arena.String()[start:], bnode: -1}), nil
+		case nil:
+			return 0, fmt.Errorf("%w: missing %s", ErrInvalidDataset, what)
 		default:
 			return 0, fmt.Errorf("%w: unknown %s term %T", ErrInvalidDataset, what, n)
 		}
-		i := int32(len(c.terms))
-		c.terms = append(c.terms, t)
-		intern[n] = i
-		return i, nil
 	}
 
 	for _, name := range names {
@@ -268,12 +293,7 @@ func (c *canonicalizer) load(ds *ld.RDFDataset) error {
 			if c.terms[p].kind != kindIRI {
 				return fmt.Errorf("%w: predicate is not an IRI", ErrInvalidDataset)
 			}
-			q := quad{s, p, o, g}
-			if _, dup := seen[q]; dup {
-				continue
-			}
-			seen[q] = struct{}{}
-			c.quads = append(c.quads, q)
+			c.quads = append(c.quads, quad{s, p, o, g})
 		}
 	}
 
@@ -292,6 +312,10 @@ func (c *canonicalizer) load(ds *ld.RDFDataset) error {
 	for i, q := range c.quads {
 		c.forEachBlank(q, func(b int32) { c.bnQuads[b] = append(c.bnQuads[b], int32(i)) })
 	}
+	// The dataset is a set: a quad given twice counts once in every hash.
+	for b, qs := range c.bnQuads {
+		c.bnQuads[b] = c.dedupeQuads(qs)
+	}
 
 	order := make([]int32, nb)
 	for i := range order {
@@ -308,6 +332,88 @@ func (c *canonicalizer) load(ds *ld.RDFDataset) error {
 		c.canonID[i] = -1
 	}
 	return nil
+}
+
+// blankNumber parses labels of the form _:bN (N decimal, no leading zero,
+// below limit).
+func blankNumber(label string, limit int) (int, bool) {
+	if len(label) < 4 || len(label) > 12 || label[:3] != "_:b" || (label[3] == '0' && len(label) > 4) {
+		return 0, false
+	}
+	n := 0
+	for i := 3; i < len(label); i++ {
+		ch := label[i]
+		if ch < '0' || ch > '9' {
+			return 0, false
+		}
+		n = n*10 + int(ch-'0')
+	}
+	return n, n < limit
+}
+
+// sameTerm reports whether terms a and b are the same RDF term.
+func (c *canonicalizer) sameTerm(a, b int32) bool {
+	if a == b {
+		return true
+	}
+	ta, tb := &c.terms[a], &c.terms[b]
+	return ta.kind == kindLiteral && tb.kind == kindLiteral && ta.ser == tb.ser
+}
+
+// compareObject orders object terms: non-literals by term index, then literals
+// by serialization.
+func (c *canonicalizer) compareObject(a, b int32) int {
+	ta, tb := &c.terms[a], &c.terms[b]
+	la, lb := ta.kind == kindLiteral, tb.kind == kindLiteral
+	switch {
+	case la && lb:
+		return strings.Compare(ta.ser, tb.ser)
+	case la:
+		return 1
+	case lb:
+		return -1
+	}
+	return int(a) - int(b)
+}
+
+// dedupeQuads drops repeated quads from a blank node's list (order is irrelevant
+// to the algorithm: every use sorts).
+func (c *canonicalizer) dedupeQuads(qs []int32) []int32 {
+	same := func(x, y quad) bool {
+		return x.s == y.s && x.p == y.p && x.g == y.g && c.sameTerm(x.o, y.o)
+	}
+	if len(qs) <= 16 {
+		out := qs[:0]
+	next:
+		for _, qi := range qs {
+			for _, kept := range out {
+				if same(c.quads[qi], c.quads[kept]) {
+					continue next
+				}
+			}
+			out = append(out, qi)
+		}
+		return out
+	}
+	slices.SortFunc(qs, func(i, j int32) int {
+		x, y := c.quads[i], c.quads[j]
+		switch {
+		case x.s != y.s:
+			return int(x.s) - int(y.s)
+		case x.p != y.p:
+			return int(x.p) - int(y.p)
+		case x.g != y.g:
+			return int(x.g) - int(y.g)
+		}
+		return c.compareObject(x.o, y.o)
+	})
+	out := qs[:1]
+	for _, qi := range qs[1:] {
+		if !same(c.quads[qi], c.quads[out[len(out)-1]]) {
+			out = append(out, qi)
+		}
+	}
+	return out
 }
 
 func sumInt32(xs []int32) int {
@@ -373,8 +479,13 @@ func (c *canonicalizer) issueAll() error {
 	for b := range nb {
 		hs[b] = hashed{c.hashFirstDegree(int32(b)), int32(b)}
 	}
-	// Stable sort keeps the order of first appearance inside a group.
-	slices.SortStableFunc(hs, func(x, y hashed) int { return strings.Compare(x.hash, y.hash) })
+	// Ties keep the order of first appearance (the blank node index).
+	slices.SortFunc(hs, func(x, y hashed) int {
+		if c := strings.Compare(x.hash, y.hash); c != 0 {
+			return c
+		}
+		return int(x.b) - int(y.b)
+	})
 
 	// Step 4: unique hashes in hash order get canonical identifiers.
 	var shared [][]int32
@@ -673,16 +784,107 @@ func (c *canonicalizer) hashNDegree(id int32, is *issuer) (string, *issuer, erro
 	return c.sumHex(data), is, nil
 }
 
+type line struct{ rank, start, end int32 }
+
+// bucketByRank is a counting sort of lines by rank (ranks are below n).
+func bucketByRank(lines []line, n int) []line {
+	next := make([]int32, n+1)
+	for _, l := range lines {
+		next[l.rank+1]++
+	}
+	for i := 1; i <= n; i++ {
+		next[i] += next[i-1]
+	}
+	out := make([]line, len(lines))
+	for _, l := range lines {
+		out[next[l.rank]] = l
+		next[l.rank]++
+	}
+	return out
+}
+
+// subjectRanks returns the code point order rank of every subject: blank node b
+// at index b, the term t at len(bnLabel)+t (only subjects are filled in), and
+// the number of ranks. ok is false when some subject holds a byte <= 0x20, for
+// which ranking by subject alone would not give the order of whole lines.
+//
+// Canonical labels are _:c14n followed by a decimal number, so their order is
+// that of the decimal strings, generated without sorting; IRI subjects ("<...")
+// all come before them ('<' < '_').
+func (c *canonicalizer) subjectRanks() (rank []int32, n int, ok bool) {
+	nb := len(c.bnLabel)
+	rank = make([]int32, nb+len(c.terms))
+	var iris []int32
+	seen := make([]bool, len(c.terms))
+	for _, q := range c.quads {
+		if c.terms[q.s].bnode < 0 && !seen[q.s] {
+			seen[q.s] = true
+			iris = append(iris, q.s)
+		}
+	}
+	for _, t := range iris {
+		for _, ch := range []byte(c.terms[t].ser) {
+			if ch <= 0x20 {
+				return nil, 0, false
+			}
+		}
+	}
+	slices.SortFunc(iris, func(a, b int32) int { return strings.Compare(c.terms[a].ser, c.terms[b].ser) })
+	for r, t := range iris {
+		rank[nb+int(t)] = int32(r)
+	}
+	lex := decimalOrder(int(c.canonN))
+	for b := range nb {
+		rank[b] = int32(len(iris)) + lex[c.canonID[b]]
+	}
+	return rank, len(iris) + int(c.canonN), true
+}
+
+// decimalOrder returns, for each v in [0, n), the position of the decimal string
+// of v among the decimal strings of [0, n) in code point order.
+func decimalOrder(n int) []int32 {
+	pos := make([]int32, n)
+	if n == 0 {
+		return pos
+	}
+	r := int32(1) // "0" is first
+	m := n - 1    // then 1..m in preorder of the decimal trie
+	cur := 1
+	for range m {
+		pos[cur] = r
+		r++
+		if cur*10 <= m {
+			cur *= 10
+			continue
+		}
+		if cur >= m {
+			cur /= 10
+		}
+		cur++
+		for cur%10 == 0 {
+			cur /= 10
+		}
+	}
+	return pos
+}
+
 // result runs step 6: relabel, serialize, sort and remove duplicates.
 func (c *canonicalizer) result() *Result {
-	labels := make([][]byte, len(c.bnLabel))
-	ids := make(map[string]string, len(c.bnLabel))
-	for b, lab := range c.bnLabel {
-		l := appendCanonLabel(nil, c.canonID[b])
-		labels[b] = l
-		ids[strings.TrimPrefix(lab, "_:")] = string(l[2:])
+	// All canonical labels ("_:c14nN") in one string.
+	var lb strings.Builder
+	lb.Grow(len(c.bnLabel) * 12)
+	offs := make([]int32, len(c.bnLabel)+1)
+	for b := range c.bnLabel {
+		lb.Write(appendCanonLabel(c.scratch[:0], c.canonID[b]))
+		offs[b+1] = int32(lb.Len())
 	}
-	lab := func(dst []byte, b int32) []byte { return append(dst, labels[b]...) }
+	all := lb.String()
+	label := func(b int) string { return all[offs[b]:offs[b+1]] }
+	ids := make(map[string]string, len(c.bnLabel))
+	for b, l := range c.bnLabel {
+		ids[strings.TrimPrefix(l, "_:")] = label(b)[2:]
+	}
+	lab := func(dst []byte, b int32) []byte { return append(dst, label(int(b))...) }
 
 	size := 0
 	for _, q := range c.quads {
@@ -692,22 +894,48 @@ func (c *canonicalizer) result() *Result {
 		}
 	}
 	buf := make([]byte, 0, size+len(c.quads)*8)
-	spans := make([]span, 0, len(c.quads))
+	lines := make([]line, 0, len(c.quads))
+	rank, nRanks, byRank := c.subjectRanks()
 	for _, q := range c.quads {
 		start := len(buf)
 		buf = c.appendQuad(buf, q, lab)
-		spans = append(spans, span{start, len(buf)})
+		l := line{start: int32(start), end: int32(len(buf))}
+		if byRank {
+			if b := c.terms[q.s].bnode; b >= 0 {
+				l.rank = rank[b]
+			} else {
+				l.rank = rank[len(c.bnLabel)+int(q.s)]
+			}
+		}
+		lines = append(lines, l)
 	}
-	slices.SortFunc(spans, func(x, y span) int { return bytes.Compare(buf[x.start:x.end], buf[y.start:y.end]) })
+	cmpLine := func(x, y line) int { return bytes.Compare(buf[x.start:x.end], buf[y.start:y.end]) }
+	if byRank {
+		// Ordering by subject rank is ordering whole lines when no subject holds
+		// a byte <= 0x20: bucket by rank, then sort each (small) bucket.
+		lines = bucketByRank(lines, nRanks)
+		for i := 0; i < len(lines); {
+			j := i + 1
+			for j < len(lines) && lines[j].rank == lines[i].rank {
+				j++
+			}
+			if j-i > 1 {
+				slices.SortFunc(lines[i:j], cmpLine)
+			}
+			i = j
+		}
+	} else {
+		slices.SortFunc(lines, cmpLine)
+	}
 	out := make([]byte, 0, len(buf))
 	var prev []byte
-	for i, s := range spans {
-		line := buf[s.start:s.end]
-		if i > 0 && bytes.Equal(line, prev) {
+	for i, l := range lines {
+		b := buf[l.start:l.end]
+		if i > 0 && bytes.Equal(b, prev) {
 			continue
 		}
-		out = append(out, line...)
-		prev = line
+		out = append(out, b...)
+		prev = b
 	}
 	return &Result{NQuads: out, IssuedIdentifiers: ids, Work: c.work}
 }
