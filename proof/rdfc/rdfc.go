@@ -173,7 +173,6 @@ type canonicalizer struct {
 
 type span struct{ start, end int }
 
-
 // load interns the terms of ds, removes duplicate quads and builds the blank
 // node to quads map.
 func (c *canonicalizer) load(ds *ld.RDFDataset) error {
