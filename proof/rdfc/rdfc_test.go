@@ -188,3 +188,102 @@ func TestRepeatedBlankNodeInQuad(t *testing.T) {
 		t.Errorf("issued %v, want %v", res.IssuedIdentifiers, want)
 	}
 }
+
+// TestAgainstJSONGoldEdgeCases compares with json-gold (its escaping) on
+// datasets that take the less common paths: a hub blank node with many
+// (duplicated) quads, subjects whose IRIs hold spaces or control characters
+// (lines can then not be ordered by subject alone), blank node labels json-gold
+// would not generate, and blank node graph names.
+func TestAgainstJSONGoldEdgeCases(t *testing.T) {
+	// json-gold hashes repeated input quads repeatedly (its own parser and ToRDF
+	// never produce them), so repeats are checked against the set without them.
+	hubQuads := func(repeat int) []*ld.Quad {
+		var qs []*ld.Quad
+		for i := range 40 {
+			leaf := ld.NewBlankNode("_:leaf" + string(rune('A'+i%26)) + string(rune('a'+i/26)))
+			for range repeat {
+				qs = append(qs, ld.NewQuad(ld.NewBlankNode("_:hub"), p1, leaf, ""))
+			}
+			qs = append(qs, ld.NewQuad(leaf, ld.NewIRI("urn:n"), lit(string(rune('A'+i))), ""))
+		}
+		for range repeat {
+			qs = append(qs, ld.NewQuad(ld.NewBlankNode("_:hub"), p1, lit("same"), ""))
+		}
+		return qs
+	}
+	hub := func() *ld.RDFDataset { return dataset(hubQuads(1)...) }
+	oddSubjects := func() *ld.RDFDataset {
+		return dataset(
+			ld.NewQuad(ld.NewIRI("urn:a b"), p1, lit("1"), ""),
+			ld.NewQuad(ld.NewIRI("urn:a"), p1, lit("2"), ""),
+			ld.NewQuad(ld.NewIRI("urn:a\tc"), p1, lit("3"), ""),
+			ld.NewQuad(ld.NewIRI("urn:a!"), p1, ld.NewBlankNode("_:x"), ""),
+			ld.NewQuad(ld.NewBlankNode("_:x"), p1, lit("4"), "_:g"),
+			ld.NewQuad(ld.NewBlankNode("_:x"), p1, ld.NewBlankNode("_:g"), "_:g"),
+		)
+	}
+	numbered := func() *ld.RDFDataset {
+		// _:b labels with leading zeros, large numbers and plain names mixed.
+		return dataset(
+			ld.NewQuad(ld.NewBlankNode("_:b0"), p1, ld.NewBlankNode("_:b01"), ""),
+			ld.NewQuad(ld.NewBlankNode("_:b01"), p1, ld.NewBlankNode("_:b99999999"), ""),
+			ld.NewQuad(ld.NewBlankNode("_:b99999999"), p1, ld.NewBlankNode("_:b"), ""),
+			ld.NewQuad(ld.NewBlankNode("_:b"), p1, ld.NewBlankNode("_:b0"), ""),
+			ld.NewQuad(ld.NewBlankNode("_:b0"), ld.NewIRI("urn:q"), lit("end"), ""),
+		)
+	}
+	tests := []struct {
+		name string
+		ds   func() *ld.RDFDataset
+	}{
+		{"hub with 40 leaves", hub},
+		{"odd subject IRIs", oddSubjects},
+		{"numbered labels", numbered},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			res, err := rdfc.Canonicalize(tt.ds(), rdfc.Options{JSONGoldEscaping: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := dedupeSorted(jsonGoldNormalize(t, tt.ds()))
+			if !bytes.Equal(res.NQuads, want) {
+				t.Errorf("got\n%s\njson-gold\n%s", res.NQuads, want)
+			}
+		})
+	}
+}
+
+// TestRepeatedQuadsIgnored: a dataset is a set; quads given twice (here on a
+// hub blank node with more quads than the short-list path handles) change nothing.
+func TestRepeatedQuadsIgnored(t *testing.T) {
+	build := func(repeat int) *ld.RDFDataset {
+		var qs []*ld.Quad
+		for i := range 40 {
+			leaf := ld.NewBlankNode("_:l" + string(rune('A'+i)))
+			for range repeat {
+				qs = append(qs, ld.NewQuad(ld.NewBlankNode("_:hub"), p1, leaf, ""),
+					ld.NewQuad(leaf, ld.NewIRI("urn:n"), lit(string(rune('A'+i%3))), ""))
+			}
+		}
+		for range repeat {
+			qs = append(qs, ld.NewQuad(ld.NewBlankNode("_:hub"), p1, lit("same"), ""))
+		}
+		return dataset(qs...)
+	}
+	once, err := rdfc.Canonicalize(build(1), rdfc.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	thrice, err := rdfc.Canonicalize(build(3), rdfc.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(once.NQuads, thrice.NQuads) || !reflect.DeepEqual(once.IssuedIdentifiers, thrice.IssuedIdentifiers) {
+		t.Errorf("repeated quads changed the result:\n%s\nvs\n%s", once.NQuads, thrice.NQuads)
+	}
+	if n := bytes.Count(once.NQuads, []byte("\n")); n != 81 {
+		t.Errorf("%d lines, want 81", n)
+	}
+}
