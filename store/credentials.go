@@ -32,6 +32,14 @@ type Credential struct {
 	// transaction (empty when the credential has none).
 	StatusListID string `json:"statusListId,omitempty"`
 	StatusIndex  uint64 `json:"statusIndex,omitempty"`
+	// PageToken names the credential's public page, /badges/{PageToken} (badges.go):
+	// given in the issue transaction when the build callback left it empty.
+	PageToken string `json:"pageToken,omitempty"`
+	// Hidden makes the public page answer 404 (the token is kept).
+	Hidden bool `json:"hidden,omitempty"`
+	// PublicEvidence lists the indexes, into the credential's evidence array, of the
+	// evidence its issuer marked public (shown on the page).
+	PublicEvidence []int `json:"publicEvidence,omitempty"`
 }
 
 // IssueParams are the store-level parameters of one issue.
@@ -135,6 +143,9 @@ func (s *Store) IssueCredential(ctx context.Context, p IssueParams, build func(t
 		cb := tx.Bucket(bCredentials)
 		if cb.Get([]byte(nc.ID)) != nil {
 			return fmt.Errorf("%w: credential %s", ErrConflict, nc.ID)
+		}
+		if err := indexPageToken(tx, nc); err != nil {
+			return err
 		}
 		if err := putJSON(cb, []byte(nc.ID), nc); err != nil {
 			return err

@@ -3,6 +3,7 @@ package store
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
@@ -107,6 +108,12 @@ func Open(path string, opts Options) (*Store, error) {
 	if err := s.setupKEK(opts); err != nil {
 		db.Close()
 		return nil, err
+	}
+	if !opts.ReadOnly {
+		if err := s.migratePageTokens(rand.Reader); err != nil {
+			db.Close()
+			return nil, fmt.Errorf("store: give credentials page tokens: %w", err)
+		}
 	}
 	return s, nil
 }
