@@ -468,7 +468,7 @@ func (s *Service) buildAndSign(ctx context.Context, tx store.IssueTx, l *loaded,
 	if err != nil {
 		return nil, err
 	}
-	if err := schema.ValidateOB(doc); err != nil {
+	if err := validateBuilt(cred, doc); err != nil {
 		return nil, fmt.Errorf("issuer: built credential fails OB validation: %w", err)
 	}
 	var raw []byte

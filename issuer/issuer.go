@@ -197,6 +197,9 @@ type Principal struct {
 	IssuerID string
 	// Admin tokens may act for every issuer and create issuers.
 	Admin bool
+	// Name is the token's name (set by AuthenticateNamed, not Authenticate), recorded
+	// as who made a status change.
+	Name string
 }
 
 // CanActFor reports whether p may act for issuerID.

@@ -28,6 +28,14 @@ import (
 // *RequestError at /credential/issuer when the issuer is not one of ours;
 // ErrForbidden when it is one the principal may not act for.
 func (s *Service) SignVC(ctx context.Context, p Principal, credential []byte, idempotencyKey string) (*Issued, error) {
+	return s.SignVCWithOptions(ctx, p, credential, idempotencyKey, VCIssueOptions{})
+}
+
+// SignVCWithOptions is SignVC with the VC API issue options: CredentialStatus adds
+// a BitstringStatusListEntry (a VCDM 2.0 credential without credentialStatus only;
+// the entry is allocated in the issue transaction, and a credential without an id
+// gets urn:uuid:<UUID>).
+func (s *Service) SignVCWithOptions(ctx context.Context, p Principal, credential []byte, idempotencyKey string, opts VCIssueOptions) (*Issued, error) {
 	if len(idempotencyKey) > maxIdemKeyLen {
 		return nil, invalid("/Idempotency-Key", "must be at most %d characters", maxIdemKeyLen)
 	}
@@ -38,6 +46,7 @@ func (s *Service) SignVC(ctx context.Context, p Principal, credential []byte, id
 		Context []json.RawMessage `json:"@context"`
 		ID      json.RawMessage   `json:"id"`
 		Issuer  json.RawMessage   `json:"issuer"`
+		Status  json.RawMessage   `json:"credentialStatus"`
 	}
 	if err := json.Unmarshal(credential, &head); err != nil {
 		return nil, fmt.Errorf("issuer: decode validated credential: %w", err)
@@ -50,6 +59,14 @@ func (s *Service) SignVC(ctx context.Context, p Principal, credential []byte, id
 	doc := credential
 	var first string
 	_ = json.Unmarshal(head.Context[0], &first)
+	if opts.CredentialStatus {
+		switch {
+		case first != schema.ContextVCv2:
+			return nil, invalid("/options/credentialStatus", "a BitstringStatusListEntry needs a VCDM 2.0 credential (@context %s first)", schema.ContextVCv2)
+		case len(head.Status) > 0:
+			return nil, invalid("/credential/credentialStatus", "is already present; leave it out to have the issuer add its status entry")
+		}
+	}
 	if first == schema.ContextVCv1 {
 		if doc, err = appendContext(credential, schema.ContextDIv2); err != nil {
 			return nil, err
@@ -62,15 +79,30 @@ func (s *Service) SignVC(ctx context.Context, p Principal, credential []byte, id
 	var credURL string
 	_ = json.Unmarshal(head.ID, &credURL)
 	sum := requestHashBytes(l.rec.ID, credential)
+	if opts.CredentialStatus {
+		sum = requestHashBytes(l.rec.ID, append([]byte("status\x00"), credential...))
+	}
 	c, replayed, err := s.st.IssueCredential(ctx, store.IssueParams{IssuerID: l.rec.ID, IdempotencyKey: idempotencyKey, RequestHash: sum},
-		func(store.IssueTx) (*store.Credential, error) {
+		func(tx store.IssueTx) (*store.Credential, error) {
 			now := s.nowUTC()
-			raw, err := dataintegrity.Sign(ctx, doc, signer, dataintegrity.SignOptions{Created: now, VerificationMethod: signer.KeyID()})
+			id, toSign, url := s.newID(), doc, credURL
+			var entry *store.StatusEntry
+			if opts.CredentialStatus {
+				var err error
+				if toSign, url, entry, err = s.vcStatus(tx, l.rec.ID, doc, credURL, id); err != nil {
+					return nil, err
+				}
+			}
+			raw, err := dataintegrity.Sign(ctx, toSign, signer, dataintegrity.SignOptions{Created: now, VerificationMethod: signer.KeyID()})
 			if err != nil {
 				return nil, fmt.Errorf("issuer: sign credential: %w", err)
 			}
-			return &store.Credential{ID: s.newID(), URL: credURL, IssuerID: l.rec.ID, Format: FormatLDP, Alg: signer.Algorithm(),
-				KeyID: signer.KeyID(), IssuedAt: now, Raw: raw}, nil
+			c := &store.Credential{ID: id, URL: url, IssuerID: l.rec.ID, Format: FormatLDP, Alg: signer.Algorithm(),
+				KeyID: signer.KeyID(), IssuedAt: now, Raw: raw}
+			if entry != nil {
+				c.StatusListID, c.StatusIndex = entry.ListID, entry.Index
+			}
+			return c, nil
 		})
 	if err != nil {
 		if errors.Is(err, store.ErrIdempotencyMismatch) {
