@@ -115,6 +115,36 @@ func TestCliqueCredentialRefused(t *testing.T) {
 	}
 }
 
+// ring is n blank nodes in a directed cycle: every node has the same first
+// degree hash and each Hash N-Degree Quads call recurses around the whole ring.
+func ring(n int) *ld.RDFDataset {
+	ds := ld.NewRDFDataset()
+	next := ld.NewIRI("urn:next")
+	for i := range n {
+		ds.Graphs["@default"] = append(ds.Graphs["@default"], ld.NewQuad(
+			ld.NewBlankNode(fmt.Sprintf("_:r%d", i)), next, ld.NewBlankNode(fmt.Sprintf("_:r%d", (i+1)%n)), ""))
+	}
+	return ds
+}
+
+// TestRingRefused: a long symmetric cycle, whose cost grows with the square of
+// its length per Hash N-Degree Quads call, is refused by the work counter; a
+// short one canonicalizes.
+func TestRingRefused(t *testing.T) {
+	_, err := rdfc.Canonicalize(ring(5000), rdfc.Options{})
+	var wl *rdfc.WorkLimitError
+	if !errors.As(err, &wl) || wl.NonUnique != 5000 || wl.Limit != rdfc.DefaultMaxWork(5000) {
+		t.Fatalf("error %v, want a *WorkLimitError for 5000 non-unique nodes", err)
+	}
+	res, err := rdfc.Canonicalize(ring(40), rdfc.Options{})
+	if err != nil {
+		t.Fatalf("40-ring: %v", err)
+	}
+	if len(res.IssuedIdentifiers) != 40 {
+		t.Errorf("40-ring: %d identifiers", len(res.IssuedIdentifiers))
+	}
+}
+
 var sizes = []int{1000, 8000, 32000}
 
 // perItem reports wall and CPU nanoseconds per evidence item; cpu is the CPU
@@ -244,11 +274,19 @@ func BenchmarkSmallCredential(b *testing.B) {
 }
 
 // BenchmarkPoison times the refusal of poison graphs under the default limit
-// (target: well under 1 s each): the W3C 10-clique (test074) and a 12-clique of
-// evidence items in a credential.
+// (target: well under 1 s each): the W3C 10-clique (test074), a 12-clique of
+// evidence items in a credential and a 20,000-node ring.
 func BenchmarkPoison(b *testing.B) {
 	b.Run("evidence-clique-12", func(b *testing.B) {
 		ds := benchRDF(b, cliqueCredential(12))
+		for b.Loop() {
+			if _, err := rdfc.Canonicalize(ds, rdfc.Options{}); !errors.Is(err, rdfc.ErrWorkLimit) {
+				b.Fatalf("error %v, want ErrWorkLimit", err)
+			}
+		}
+	})
+	b.Run("ring-20000", func(b *testing.B) {
+		ds := ring(20000)
 		for b.Loop() {
 			if _, err := rdfc.Canonicalize(ds, rdfc.Options{}); !errors.Is(err, rdfc.ErrWorkLimit) {
 				b.Fatalf("error %v, want ErrWorkLimit", err)

@@ -12,9 +12,14 @@
 // removed, together with the issued identifiers map. The Hash N-Degree Quads
 // algorithm is bounded as the Recommendation asks (section "Security
 // Considerations"): every call to it and every permutation it examines costs one
-// unit of work, and when the work exceeds Options.MaxWork (by default a multiple
-// of the number of blank nodes, see DefaultMaxWork) Canonicalize stops with an
-// error matching ErrWorkLimit and proof.ErrCanonicalization.
+// unit of work (plus one per 64 quads hashed or identifiers copied, so that a
+// unit takes bounded time), and when the work exceeds Options.MaxWork (by default
+// a multiple of the number of blank nodes that share a first degree hash, see
+// DefaultMaxWork) Canonicalize stops with an error matching ErrWorkLimit and
+// proof.ErrCanonicalization. The default canonicalizes every approved test of the
+// W3C suite, including its "evil" poison graphs, and tree-shaped credentials of
+// any size; it refuses cliques of ten or more blank nodes and symmetric cycles of
+// more than about seventy (raise MaxWork for those).
 //
 // Literals are escaped as RDFC-1.0 canonical N-Quads require: \b \t \n \f \r \"
 // and \\ as ECHAR, the remaining characters U+0000 to U+001F and U+007F as

@@ -4,15 +4,22 @@ package rdfc
 // has issued identifiers for, in order; the identifier of order[i] is _:b<i>.
 type issuer struct {
 	order []int32
-	index map[int32]int32 // built on demand once order is long
+	index map[int32]int32 // built once a long issuer has been scanned often
+	scans int
 }
 
-// indexFrom is the length from which lookups use a map instead of a scan.
-const indexFrom = 32
+// indexFrom is the length from which an issuer scanned scansBeforeIndex times
+// builds a map. Most issuers are cloned, looked up once or twice and dropped, so
+// a scan is cheaper than building a map.
+const (
+	indexFrom        = 32
+	scansBeforeIndex = 8
+)
 
 // lookup returns the number issued for b, or -1.
 func (is *issuer) lookup(b int32) int {
-	if len(is.order) < indexFrom {
+	if is.index == nil && (len(is.order) < indexFrom || is.scans < scansBeforeIndex) {
+		is.scans++
 		for i, x := range is.order {
 			if x == b {
 				return i

@@ -56,7 +56,8 @@ type Options struct {
 	// (the default of RDFC-1.0), or crypto.SHA384.
 	Hash crypto.Hash
 	// MaxWork bounds the work of the Hash N-Degree Quads algorithm: one unit per
-	// call and one per permutation of related blank nodes examined. Zero means
+	// call and one per permutation of related blank nodes examined, plus one per
+	// 64 quads hashed in a call or identifiers copied for a permutation. Zero means
 	// DefaultMaxWork(number of blank nodes with a shared first degree hash); a
 	// negative value means no work at all (any dataset that needs the N-degree
 	// algorithm is refused).
@@ -83,7 +84,7 @@ type Result struct {
 // errors.Is(err, ErrWorkLimit) and errors.Is(err, proof.ErrCanonicalization) hold.
 type WorkLimitError struct {
 	Limit      int // the limit in force
-	Work       int // the work spent when it stopped (Limit+1)
+	Work       int // the work spent when it stopped (more than Limit)
 	BlankNodes int // blank nodes in the dataset
 	NonUnique  int // of which with a shared first degree hash
 }
@@ -132,7 +133,7 @@ func Canonicalize(ds *ld.RDFDataset, opts Options) (*Result, error) {
 	return c.result(), nil
 }
 
-// term is an interned RDF term.
+// term is an RDF term: IRIs and blank nodes are interned, literals are not.
 type term struct {
 	value string // IRI, literal lexical form, or blank node label with "_:"
 	ser   string // N-Quads form of an IRI or literal; empty for a blank node
@@ -173,8 +174,9 @@ type canonicalizer struct {
 
 type span struct{ start, end int }
 
-// load interns the terms of ds, removes duplicate quads and builds the blank
-// node to quads map.
+// load interns the terms of ds and builds the blank node to quads map, each
+// quad listed once per blank node (repeated input quads are dropped there and
+// from the output).
 func (c *canonicalizer) load(ds *ld.RDFDataset) error {
 	names := make([]string, 0, len(ds.Graphs))
 	total := 0
@@ -553,9 +555,14 @@ func (c *canonicalizer) issueCanonical(b int32) {
 	}
 }
 
-// spend counts one unit of work and fails once the limit is passed.
-func (c *canonicalizer) spend() error {
-	c.work++
+// workChunk is how many quads hashed, or identifiers copied, cost one more
+// unit of work, so that the time a unit takes stays bounded on large graphs.
+const workChunk = 64
+
+// spend counts one unit of work, plus one per workChunk items of size, and
+// fails once the limit is passed.
+func (c *canonicalizer) spend(size int) error {
+	c.work += 1 + size/workChunk
 	if c.work > c.maxWork {
 		return &WorkLimitError{Limit: c.maxWork, Work: c.work, BlankNodes: len(c.bnLabel), NonUnique: c.nonUnique}
 	}
@@ -681,7 +688,7 @@ type relatedEntry struct {
 // hashNDegree is the Hash N-Degree Quads algorithm (section 4.8). It returns the
 // hash and the issuer to use from now on (which may be is itself).
 func (c *canonicalizer) hashNDegree(id int32, is *issuer) (string, *issuer, error) {
-	if err := c.spend(); err != nil {
+	if err := c.spend(len(c.bnQuads[id])); err != nil {
 		return "", nil, err
 	}
 	// Steps 1-3: hash to related blank nodes map.
@@ -723,7 +730,7 @@ func (c *canonicalizer) hashNDegree(id int32, is *issuer) (string, *issuer, erro
 		perm := newPermuter(list, c.bnRank)
 		for perm.hasNext() {
 			p := perm.next()
-			if err := c.spend(); err != nil {
+			if err := c.spend(len(is.order)); err != nil {
 				return "", nil, err
 			}
 			isCopy := is.clone()
