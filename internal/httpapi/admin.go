@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"encoding/json"
+	"errors"
 	"net/http"
 	"strconv"
 	"strings"
@@ -10,6 +11,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/obadge/obadge/issuer"
+	"github.com/obadge/obadge/store"
 )
 
 func (a *api) createIssuer(w http.ResponseWriter, r *http.Request) error {
@@ -157,6 +159,8 @@ func (a *api) getAchievement(w http.ResponseWriter, r *http.Request) error {
 type issueResponse struct {
 	*issuer.Issued
 	Credential json.RawMessage `json:"credential"`
+	// Status is the credential's status and its change history (admin view only).
+	Status *issuer.CredentialStatus `json:"status,omitempty"`
 }
 
 func credentialJSON(c *issuer.Issued) json.RawMessage {
@@ -199,7 +203,13 @@ func (a *api) getCredential(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, issueResponse{Issued: c, Credential: credentialJSON(c)})
+	resp := issueResponse{Issued: c, Credential: credentialJSON(c)}
+	if st, err := a.svc.CredentialStatus(r.Context(), principalFrom(r.Context()), chi.URLParam(r, "issuer"), c.ID); err == nil {
+		resp.Status = st
+	} else if !errors.Is(err, store.ErrNotFound) {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, resp)
 }
 
 func (a *api) listCredentials(w http.ResponseWriter, r *http.Request) error {

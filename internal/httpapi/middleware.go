@@ -177,7 +177,7 @@ func authenticate(svc *issuer.Service) func(http.Handler) http.Handler {
 				writeError(w, r, fmt.Errorf("%w: missing bearer token", issuer.ErrUnauthenticated))
 				return
 			}
-			p, err := svc.Authenticate(r.Context(), strings.TrimSpace(tok))
+			p, err := svc.AuthenticateNamed(r.Context(), strings.TrimSpace(tok))
 			if err != nil {
 				writeError(w, r, err)
 				return

@@ -62,10 +62,12 @@ func NewRouter(d Deps) http.Handler {
 		r.Get("/issuers/{issuer}/achievements/{ach}", handle(a.publicAchievement))
 		r.Get("/issuers/{issuer}/achievements/{ach}/versions/{version}", handle(a.publicAchievement))
 		r.Get("/credentials/{id}", handle(a.publicCredential))
+		r.Get("/issuers/{issuer}/status/{purpose}/{n}", handle(a.statusList))
 	})
 
 	// W3C VC API.
 	r.With(requireJSON, authenticate(d.Issuer)).Post("/credentials/issue", handle(a.vcIssue))
+	r.With(requireJSON, authenticate(d.Issuer)).Post("/credentials/status", handle(a.vcStatus))
 
 	// Admin API.
 	r.Route("/api/v1", func(r chi.Router) {
@@ -85,6 +87,10 @@ func NewRouter(d Deps) http.Handler {
 			r.Get("/credentials", handle(a.listCredentials))
 			r.Post("/credentials", handle(a.issue))
 			r.Get("/credentials/{id}", handle(a.getCredential))
+			r.Get("/credentials/{id}/status", handle(a.getStatus))
+			r.Post("/credentials/{id}/status", handle(a.changeStatus))
+			r.Get("/status-settings", handle(a.getStatusSettings))
+			r.Put("/status-settings", handle(a.putStatusSettings))
 		})
 	})
 

@@ -11,8 +11,8 @@ import (
 )
 
 // vcIssueRequest is the VC API issue body: {"credential": {...}, "options": {...}}.
-// options may be absent or an object; its members are accepted and ignored (we
-// support no issuance options yet).
+// options may be absent or an object; credentialStatus {"type":
+// "BitstringStatusListEntry"} adds a status entry, other members are ignored.
 type vcIssueRequest struct {
 	Credential json.RawMessage `json:"credential"`
 	Options    json.RawMessage `json:"options,omitempty"`
@@ -35,7 +35,11 @@ func (a *api) vcIssue(w http.ResponseWriter, r *http.Request) error {
 	if len(in.Options) > 0 && !bytes.Equal(in.Options, []byte("null")) && in.Options[0] != '{' {
 		return &statusError{status: http.StatusBadRequest, err: &issuer.RequestError{Errors: []issuer.FieldError{{Pointer: "/options", Detail: "must be an object"}}}}
 	}
-	c, err := a.svc.SignVC(r.Context(), principalFrom(r.Context()), in.Credential, r.Header.Get("Idempotency-Key"))
+	opts, err := vcIssueOptions(in.Options)
+	if err != nil {
+		return &statusError{status: http.StatusBadRequest, err: err}
+	}
+	c, err := a.svc.SignVCWithOptions(r.Context(), principalFrom(r.Context()), in.Credential, r.Header.Get("Idempotency-Key"), opts)
 	if err != nil {
 		var ve *schema.ValidationError
 		if errors.As(err, &ve) {
