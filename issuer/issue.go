@@ -82,6 +82,9 @@ type EvidenceInput struct {
 	Narrative   string `json:"narrative,omitempty"`
 	Genre       string `json:"genre,omitempty"`
 	Audience    string `json:"audience,omitempty"`
+	// Public shows the evidence on the credential's public badge page (default
+	// false: the evidence is in the credential, but the page does not list it).
+	Public bool `json:"public,omitempty"`
 }
 
 // ResultInput is an OB Result. ResultDescription and AchievedLevel name the
@@ -105,6 +108,11 @@ type Issued struct {
 	KeyID              string `json:"kid"`
 	IssuedAt           string `json:"issuedAt"`
 	MediaType          string `json:"mediaType"`
+	// BadgeURL is the credential's public page, <base>/badges/<token> (admin views
+	// only: the token is the capability to see the page).
+	BadgeURL string `json:"badgeUrl,omitempty"`
+	// Hidden is true while the public page answers 404.
+	Hidden bool `json:"hidden"`
 	// Raw is the exact signed credential: JSON for ldp, the compact JWS for jwt.
 	Raw []byte `json:"-"`
 	// Replayed is true when an Idempotency-Key returned an earlier issue.
@@ -369,7 +377,7 @@ func (s *Service) Issue(ctx context.Context, p Principal, issuerID string, req I
 	if !replayed {
 		s.log.InfoContext(ctx, "credential issued", "credential_id", c.ID, "issuer", issuerID, "kid", c.KeyID, "alg", c.Alg, "format", c.Format)
 	}
-	return issuedView(c, replayed), nil
+	return s.credentialView(c, replayed), nil
 }
 
 func (s *Service) buildAndSign(ctx context.Context, tx store.IssueTx, l *loaded, ach *store.Achievement, req *IssueRequest, signer keys.Signer) (*store.Credential, error) {
@@ -486,9 +494,14 @@ func (s *Service) buildAndSign(ctx context.Context, tx store.IssueTx, l *loaded,
 			return nil, fmt.Errorf("issuer: sign credential: %w", err)
 		}
 	}
+	page, err := s.pageFields(l, req)
+	if err != nil {
+		return nil, err
+	}
 	return &store.Credential{ID: id, URL: credURL, IssuerID: l.rec.ID, AchievementID: ach.ID, AchievementVersion: ach.Version,
 		RecipientKeys: rkeys, Format: format, Alg: signer.Algorithm(), KeyID: signer.KeyID(), IssuedAt: now, Raw: raw,
-		StatusListID: listID, StatusIndex: index}, nil
+		StatusListID: listID, StatusIndex: index,
+		PageToken: page.PageToken, Hidden: page.Hidden, PublicEvidence: page.PublicEvidence}, nil
 }
 
 func findResultDesc(a achievementDoc, ref string) *resultDescDoc {
@@ -550,7 +563,7 @@ func (s *Service) GetCredential(ctx context.Context, p Principal, issuerID, id s
 	if err != nil || c.IssuerID != issuerID {
 		return nil, fmt.Errorf("credential %s: %w", id, store.ErrNotFound)
 	}
-	return issuedView(c, false), nil
+	return s.credentialView(c, false), nil
 }
 
 // CredentialFilter selects credentials in ListCredentials.
@@ -595,7 +608,7 @@ func (s *Service) ListCredentials(ctx context.Context, p Principal, issuerID str
 	}
 	out := make([]*Issued, 0, len(cs))
 	for _, c := range cs {
-		out = append(out, issuedView(c, false))
+		out = append(out, s.credentialView(c, false))
 	}
 	return out, next, nil
 }

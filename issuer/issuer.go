@@ -82,6 +82,10 @@ type Config struct {
 	// the issue transaction (the Bitstring Status List issue plugs in here). If nil,
 	// credentials carry no status.
 	Status StatusAssigner
+	// OnStatusChange, if set, is called with the credential's id URL after each
+	// committed revoke, suspend or reinstate (the public badge page drops its cached
+	// verification report). It must not block.
+	OnStatusChange func(credentialURL string)
 }
 
 // StatusAssigner allocates a status entry for a credential being issued. It runs
@@ -129,6 +133,8 @@ type Service struct {
 	log    *slog.Logger
 	genKey func(alg, keyID string) (keys.Signer, error)
 	status StatusAssigner
+	// onStatus is Config.OnStatusChange (badges.go).
+	onStatus func(credentialURL string)
 
 	mu      sync.Mutex
 	signers map[string]keys.Signer // issuerID\x00keyID -> parsed key
@@ -145,15 +151,16 @@ func New(cfg Config, st *store.Store, opts ...Option) (*Service, error) {
 		return nil, fmt.Errorf("issuer: base URL %q must be an absolute http(s) URL without query or fragment", cfg.BaseURL)
 	}
 	s := &Service{
-		st:      st,
-		base:    u,
-		baseS:   u.String(),
-		now:     time.Now,
-		rand:    rand.Reader,
-		log:     slog.Default(),
-		genKey:  keys.Generate,
-		signers: map[string]keys.Signer{},
-		status:  cfg.Status,
+		st:       st,
+		base:     u,
+		baseS:    u.String(),
+		now:      time.Now,
+		rand:     rand.Reader,
+		log:      slog.Default(),
+		genKey:   keys.Generate,
+		signers:  map[string]keys.Signer{},
+		status:   cfg.Status,
+		onStatus: cfg.OnStatusChange,
 	}
 	s.newID = s.uuid
 	for _, o := range opts {

@@ -36,6 +36,12 @@ type IssuerInput struct {
 	// DIDMethod is "web" (default: did:web on the base URL) or "key" (did:key of the
 	// issuer's Ed25519 key; such an issuer signs ldp and EdDSA JWTs only).
 	DIDMethod string `json:"didMethod,omitempty"`
+	// LinkedInOrganizationID is the issuer's LinkedIn organization id (digits), used
+	// by the badge pages' "Add to LinkedIn" link; optional.
+	LinkedInOrganizationID string `json:"linkedInOrganizationId,omitempty"`
+	// BadgesHiddenByDefault makes the public page of each new credential start
+	// hidden (404) until shown.
+	BadgesHiddenByDefault bool `json:"badgesHiddenByDefault,omitempty"`
 }
 
 type profileData struct {
@@ -46,6 +52,9 @@ type profileData struct {
 	Image       string `json:"image,omitempty"`
 	DIDMethod   string `json:"didMethod"`
 	DIDKey      string `json:"didKey,omitempty"` // the did:key when DIDMethod is "key"
+	// Badge page settings (badges.go); not part of the OB Profile.
+	LinkedInOrganizationID string `json:"linkedInOrganizationId,omitempty"`
+	BadgesHiddenByDefault  bool   `json:"badgesHiddenByDefault,omitempty"`
 }
 
 // Issuer is the public view of an issuer (never any key material).
@@ -63,6 +72,9 @@ type Issuer struct {
 	JWKSURL        string    `json:"jwksUrl"`
 	Keys           []KeyInfo `json:"keys"`
 	CreatedAt      string    `json:"createdAt"`
+	// Badge page settings (see IssuerInput).
+	LinkedInOrganizationID string `json:"linkedInOrganizationId,omitempty"`
+	BadgesHiddenByDefault  bool   `json:"badgesHiddenByDefault"`
 }
 
 // KeyInfo describes one public key of an issuer.
@@ -96,6 +108,10 @@ func (in *IssuerInput) validate() error {
 		if _, err := normalizeEmail(in.Email); err != nil {
 			f.add("/email", "%v", err)
 		}
+	}
+	in.LinkedInOrganizationID = strings.TrimSpace(in.LinkedInOrganizationID)
+	if id := in.LinkedInOrganizationID; id != "" && (len(id) > 20 || strings.Trim(id, "0123456789") != "") {
+		f.add("/linkedInOrganizationId", "must be the numeric id of a LinkedIn organization page (at most 20 digits)")
 	}
 	switch in.DIDMethod {
 	case "":
@@ -144,7 +160,8 @@ func (s *Service) CreateIssuer(ctx context.Context, p Principal, in IssuerInput)
 	if err != nil {
 		return nil, fmt.Errorf("issuer: marshal key: %w", err)
 	}
-	pd := profileData{Name: in.Name, URL: in.URL, Description: in.Description, Email: in.Email, Image: in.Image, DIDMethod: in.DIDMethod}
+	pd := profileData{Name: in.Name, URL: in.URL, Description: in.Description, Email: in.Email, Image: in.Image, DIDMethod: in.DIDMethod,
+		LinkedInOrganizationID: in.LinkedInOrganizationID, BadgesHiddenByDefault: in.BadgesHiddenByDefault}
 	if in.DIDMethod == DIDMethodKey {
 		did, _, err := keys.DIDKey(signer.Public())
 		if err != nil {
@@ -303,7 +320,8 @@ func (s *Service) view(ctx context.Context, l *loaded) (*Issuer, error) {
 		ID: l.rec.ID, DID: l.did, Name: l.pd.Name, URL: l.pd.URL, Description: l.pd.Description,
 		Email: l.pd.Email, Image: l.pd.Image, DIDMethod: l.pd.DIDMethod,
 		ProfileURL: base, JWKSURL: base + "/jwks.json", Keys: []KeyInfo{},
-		CreatedAt: l.rec.CreatedAt.UTC().Format("2006-01-02T15:04:05Z"),
+		CreatedAt:              l.rec.CreatedAt.UTC().Format("2006-01-02T15:04:05Z"),
+		LinkedInOrganizationID: l.pd.LinkedInOrganizationID, BadgesHiddenByDefault: l.pd.BadgesHiddenByDefault,
 	}
 	if l.pd.DIDMethod == DIDMethodWeb {
 		v.DIDDocumentURL = base + "/did.json"
@@ -564,8 +582,9 @@ func methodFromDoc(doc *keys.DIDDocument, id, relationship string) (*proof.Verif
 
 var _ proof.MethodResolver = (*Service)(nil)
 
-// UpdateIssuer replaces an issuer's profile fields (name, url, description,
-// email, image). Its id and DID method cannot change: credentials name the DID.
+// UpdateIssuer replaces an issuer's profile fields (name, url, description, email,
+// image) and badge page settings (linkedInOrganizationId, badgesHiddenByDefault).
+// Its id and DID method cannot change: credentials name the DID.
 func (s *Service) UpdateIssuer(ctx context.Context, p Principal, id string, in IssuerInput) (*Issuer, error) {
 	if err := authorize(p, id); err != nil {
 		return nil, err
@@ -590,6 +609,7 @@ func (s *Service) UpdateIssuer(ctx context.Context, p Principal, id string, in I
 	}
 	pd := l.pd
 	pd.Name, pd.URL, pd.Description, pd.Email, pd.Image = in.Name, in.URL, in.Description, in.Email, in.Image
+	pd.LinkedInOrganizationID, pd.BadgesHiddenByDefault = in.LinkedInOrganizationID, in.BadgesHiddenByDefault
 	raw, err := json.Marshal(pd)
 	if err != nil {
 		return nil, err

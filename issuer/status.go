@@ -444,6 +444,7 @@ func (s *Service) changeStatus(ctx context.Context, p Principal, issuerID, credU
 	}
 	if changed {
 		s.log.InfoContext(ctx, "credential status changed", "issuer", issuerID, "credential", credURL, "action", req.Action, "by", ch.By)
+		s.statusChanged(credURL)
 	}
 	return s.statusView(rec, changed), nil
 }
