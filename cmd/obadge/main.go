@@ -5,6 +5,7 @@
 //	obadge achievement create|list    manage the achievement catalogue (client)
 //	obadge issue                      issue one credential (client)
 //	obadge verify                     verify a credential (offline or online)
+//	obadge revoke|suspend|reinstate   change a credential's status (client)
 //
 // Run "obadge <command> --help" for the flags of each command.
 package main
@@ -33,6 +34,8 @@ Usage:
   obadge achievement create|list        manage the achievement catalogue
   obadge issue [flags]                  issue one credential, write it to stdout or --out
   obadge verify [flags] <file|url|->    verify a credential
+  obadge revoke|suspend|reinstate ID --reason TEXT
+                                        change a credential's status (status ID: history)
 
 Client commands take --server/--token (env OBADGE_SERVER, OBADGE_TOKEN; the token
 defaults to ./obadge-data/admin.token) and --json for machine-readable output.
@@ -64,6 +67,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return runIssue(ctx, args[1:], getenv, stdin, stdout, stderr)
 	case "verify":
 		return runVerify(ctx, args[1:], getenv, stdin, stdout, stderr)
+	case "revoke", "suspend", "reinstate", "status":
+		return runStatus(ctx, args[0], args[1:], getenv, stdout, stderr)
 	case "help", "-h", "--help", "-help":
 		fmt.Fprint(stdout, usage)
 		return exitOK

@@ -153,7 +153,7 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger, stdout io.
 		return err
 	}
 	defer st.Close()
-	svc, err := issuer.New(issuer.Config{BaseURL: cfg.HTTP.BaseURL}, st, issuer.WithLogger(log))
+	svc, err := issuer.New(issuer.Config{BaseURL: cfg.HTTP.BaseURL}, st, issuer.WithLogger(log), issuer.WithStatusLists(issuer.StatusListOptions{}))
 	if err != nil {
 		return err
 	}

@@ -15,7 +15,7 @@ import (
 // over https (and without the server fetching its own, possibly private, address).
 // It returns nil (no verify endpoints) if the verifier cannot be built.
 func newVerifier(svc *issuer.Service, log *slog.Logger) httpapi.VerifyService {
-	v, err := verifier.Configure(verifier.Config{Local: svc, Logger: log})
+	v, err := verifier.Configure(verifier.Config{Local: svc, LocalDocuments: svc, Logger: log})
 	if err != nil {
 		log.Error("verifier disabled", "error", err)
 		return nil
