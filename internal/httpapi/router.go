@@ -7,6 +7,7 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
+	"github.com/obadge/obadge/internal/web"
 	"github.com/obadge/obadge/issuer"
 	"github.com/obadge/obadge/verifier"
 )
@@ -29,6 +30,11 @@ type Deps struct {
 	MaxBodyBytes int64
 	// Metrics collects /metrics; if nil, new metrics are made.
 	Metrics *Metrics
+	// Web, if set, mounts the public badge pages and the /verify page (badges.go)
+	// over Badges, or over the issuer's credentials when Badges is nil. POST /verify
+	// is exempt from MaxBodyBytes: the pages enforce their own upload limit.
+	Web    *web.Handler
+	Badges web.BadgeSource
 }
 
 // NewRouter returns the HTTP handler of the whole service.
@@ -44,7 +50,7 @@ func NewRouter(d Deps) http.Handler {
 	}
 	a := &api{svc: d.Issuer, metrics: d.Metrics}
 	r := chi.NewRouter()
-	r.Use(requestID(d.Logger), accessLog(d.Metrics), recoverer, limitBody(d.MaxBodyBytes))
+	r.Use(requestID(d.Logger), accessLog(d.Metrics), recoverer, limitBodyExcept(d.MaxBodyBytes, webUpload(d)))
 	r.NotFound(handle(func(w http.ResponseWriter, r *http.Request) error { return errRouteNotFound }))
 	r.MethodNotAllowed(handle(func(w http.ResponseWriter, r *http.Request) error { return errMethod }))
 
@@ -89,6 +95,7 @@ func NewRouter(d Deps) http.Handler {
 			r.Get("/credentials/{id}", handle(a.getCredential))
 			r.Get("/credentials/{id}/status", handle(a.getStatus))
 			r.Post("/credentials/{id}/status", handle(a.changeStatus))
+			r.Put("/credentials/{id}/visibility", handle(a.setVisibility))
 			r.Get("/status-settings", handle(a.getStatusSettings))
 			r.Put("/status-settings", handle(a.putStatusSettings))
 		})
@@ -96,6 +103,9 @@ func NewRouter(d Deps) http.Handler {
 
 	if d.Verifier != nil {
 		mountVerify(r, d)
+	}
+	if d.Web != nil {
+		mountWeb(r, d)
 	}
 	return r
 }
