@@ -118,6 +118,13 @@ func runIssue(ctx context.Context, args []string, getenv func(string) string, st
 			verb = "Already issued (idempotent replay)"
 		}
 		fmt.Fprintf(stderr, "%s %s (%s, %s, kid %s)\n", verb, resp.URL, resp.Format, resp.Alg, resp.KeyID)
+		if resp.BadgeURL != "" {
+			hidden := ""
+			if resp.Hidden {
+				hidden = " (hidden; obadge badge show " + resp.ID + " publishes it)"
+			}
+			fmt.Fprintf(stderr, "Badge page: %s%s\n", resp.BadgeURL, hidden)
+		}
 		if out != "" {
 			fmt.Fprintf(stderr, "Wrote %s\n", out)
 		}

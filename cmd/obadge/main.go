@@ -6,6 +6,7 @@
 //	obadge issue                      issue one credential (client)
 //	obadge verify                     verify a credential (offline or online)
 //	obadge revoke|suspend|reinstate   change a credential's status (client)
+//	obadge badge hide|show            hide or show a credential's public badge page (client)
 //
 // Run "obadge <command> --help" for the flags of each command.
 package main
@@ -36,6 +37,7 @@ Usage:
   obadge verify [flags] <file|url|->    verify a credential
   obadge revoke|suspend|reinstate ID --reason TEXT
                                         change a credential's status (status ID: history)
+  obadge badge hide|show ID             hide or show a credential's public badge page
 
 Client commands take --server/--token (env OBADGE_SERVER, OBADGE_TOKEN; the token
 defaults to ./obadge-data/admin.token) and --json for machine-readable output.
@@ -69,6 +71,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return runVerify(ctx, args[1:], getenv, stdin, stdout, stderr)
 	case "revoke", "suspend", "reinstate", "status":
 		return runStatus(ctx, args[0], args[1:], getenv, stdout, stderr)
+	case "badge", "badges":
+		return runBadge(ctx, args[1:], getenv, stdout, stderr)
 	case "help", "-h", "--help", "-help":
 		fmt.Fprint(stdout, usage)
 		return exitOK

@@ -153,7 +153,9 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger, stdout io.
 		return err
 	}
 	defer st.Close()
-	svc, err := issuer.New(issuer.Config{BaseURL: cfg.HTTP.BaseURL}, st, issuer.WithLogger(log), issuer.WithStatusLists(issuer.StatusListOptions{}))
+	pages := &pageInvalidator{}
+	svc, err := issuer.New(issuer.Config{BaseURL: cfg.HTTP.BaseURL, OnStatusChange: pages.StatusChanged}, st,
+		issuer.WithLogger(log), issuer.WithStatusLists(issuer.StatusListOptions{}))
 	if err != nil {
 		return err
 	}
@@ -172,9 +174,7 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger, stdout io.
 		}
 	}
 
-	handler := httpapi.NewRouter(httpapi.Deps{
-		Issuer: svc, Verifier: newVerifier(svc, log), Logger: log, MaxBodyBytes: cfg.HTTP.MaxBodyBytes,
-	})
+	handler := httpapi.NewRouter(routerDeps(svc, newVerifier(svc, log), pages, cfg.HTTP.BaseURL, log, cfg.HTTP.MaxBodyBytes))
 	srv := &http.Server{
 		Handler:           handler,
 		ReadHeaderTimeout: cfg.HTTP.ReadHeaderTimeout.D(),
