@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"log/slog"
 	"strconv"
 	"strings"
 	"testing"
@@ -262,4 +264,47 @@ func TestStatusListFillsThenNextListOverIssue(t *testing.T) {
 	if len(l1) != 8 || len(l2) != 2 || len(lists) != 2 {
 		t.Fatalf("lists %v", lists)
 	}
+}
+
+// BenchmarkIssueWithStatus compares Issue (ldp) without and with status lists.
+func BenchmarkIssueWithStatus(b *testing.B) {
+	for _, name := range []string{"none", "revocation", "revocation+suspension"} {
+		b.Run(name, func(b *testing.B) {
+			svc, st := benchService(b)
+			ctx := context.Background()
+			if name != "none" {
+				WithStatusLists(StatusListOptions{})(svc)
+			}
+			if name == "revocation+suspension" {
+				if err := st.SetStatusSettings(ctx, "agency", store.StatusSettings{Suspension: true}); err != nil {
+					b.Fatal(err)
+				}
+			}
+			ach, err := svc.CreateAchievement(ctx, admin, "agency", sampleAchievement())
+			if err != nil {
+				b.Fatal(err)
+			}
+			for b.Loop() {
+				if _, err := svc.Issue(ctx, admin, "agency", sampleRequest(ach), ""); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+func benchService(b *testing.B) (*Service, *store.Store) {
+	st, err := store.Open(b.TempDir()+"/b.db", store.Options{KEK: make([]byte, store.KEKSize)})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { st.Close() })
+	svc, err := New(Config{BaseURL: "https://badges.example.gov/"}, st, WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil))))
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := svc.CreateIssuer(context.Background(), admin, IssuerInput{ID: "agency", Name: "Agency"}); err != nil {
+		b.Fatal(err)
+	}
+	return svc, st
 }

@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"syscall"
 	"testing"
 	"time"
@@ -343,3 +344,45 @@ func checkStatusConsistency(t *testing.T, path string) int {
 	return n
 }
 
+
+// BenchmarkIssueStatus compares a store issue (one write transaction, fsync)
+// without and with status allocation (revocation, and revocation+suspension) on a
+// full-size list, to show what allocation adds to each issue.
+func BenchmarkIssueStatus(b *testing.B) {
+	for _, purposes := range [][]string{nil, {PurposeRevocation}, {PurposeRevocation, PurposeSuspension}} {
+		name := "none"
+		if len(purposes) > 0 {
+			name = fmt.Sprint(purposes)
+		}
+		b.Run(name, func(b *testing.B) {
+			s, err := Open(filepath.Join(b.TempDir(), "b.db"), Options{KEK: testKEK()})
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer s.Close()
+			if err := s.CreateIssuer(context.Background(), &Issuer{ID: "a", CreatedAt: t0}); err != nil {
+				b.Fatal(err)
+			}
+			raw := bytes.Repeat([]byte("x"), 3000)
+			n := 0
+			for b.Loop() {
+				n++
+				id := strconv.Itoa(n)
+				_, _, err := s.IssueCredential(context.Background(), IssueParams{IssuerID: "a"}, func(tx IssueTx) (*Credential, error) {
+					c := &Credential{ID: id, URL: "https://x.example/credentials/" + id, IssuerID: "a", IssuedAt: t0, Raw: raw}
+					if purposes != nil {
+						es, err := tx.(StatusTx).AllocateStatus(StatusAllocation{CredentialURL: c.URL, Purposes: purposes, ListSize: 1 << 17, Rand: rand.Reader, At: t0})
+						if err != nil {
+							return nil, err
+						}
+						c.StatusListID, c.StatusIndex = es[0].ListID, es[0].Index
+					}
+					return c, nil
+				})
+				if err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

@@ -227,3 +227,29 @@ func TestStatusEndToEnd(t *testing.T) {
 	wantProblem(t, s.call("GET", "/issuers/agency/status/revocation/7", "", "", nil), 404, "not-found", "")
 	wantProblem(t, s.call("GET", "/issuers/agency/status/refresh/1", "", "", nil), 404, "not-found", "")
 }
+
+// BenchmarkIssueHTTPStatus is BenchmarkIssueHTTP/ldp with status lists on: the
+// random index allocation and used-bitmap write happen in the issue transaction.
+func BenchmarkIssueHTTPStatus(b *testing.B) {
+	s := startStatusServer(b)
+	r := s.postJSON("/api/v1/issuers/dev/achievements", s.admin, achievementBody)
+	wantStatus(b, r, 201)
+	ach := decode[issuer.Achievement](b, r)
+	body, _ := json.Marshal(map[string]any{"achievement": ach.ID, "recipient": map[string]any{"email": "ada@school.example.org"}})
+	for _, suspension := range []bool{false, true} {
+		set, _ := json.Marshal(map[string]bool{"suspension": suspension})
+		wantStatus(b, s.call("PUT", "/api/v1/issuers/dev/status-settings", s.admin, "application/json", set), 200)
+		name := "ldp-revocation"
+		if suspension {
+			name += "+suspension"
+		}
+		b.Run(name, func(b *testing.B) {
+			for b.Loop() {
+				if r := s.call("POST", "/api/v1/issuers/dev/credentials", s.admin, "application/json", body); r.status != 201 {
+					b.Fatalf("status %d: %s", r.status, r.body)
+				}
+			}
+			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "credentials/s")
+		})
+	}
+}
