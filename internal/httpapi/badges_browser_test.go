@@ -1,0 +1,82 @@
+package httpapi
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/obadge/obadge/issuer"
+)
+
+const chromiumPath = "/usr/bin/chromium"
+
+// TestBadgePageBrowser opens the real server's badge page in headless Chromium: the
+// page of a credential just issued says "Verified" under the achievement's name,
+// its stylesheet and script load under the page's CSP, and after a revocation
+// through the admin API a reload says "Revoked". Skipped without Chromium.
+func TestBadgePageBrowser(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser test skipped in -short mode")
+	}
+	if _, err := os.Stat(chromiumPath); err != nil {
+		t.Skipf("browser test skipped: %s not found", chromiumPath)
+	}
+	s := startBadgeServer(t)
+	c := s.issueBadge(t, issuer.FormatLDP)
+
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
+		chromedp.ExecPath(chromiumPath), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU,
+		chromedp.NoFirstRun, chromedp.NoDefaultBrowserCheck,
+		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true), chromedp.Flag("disable-dev-shm-usage", true),
+		chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1280, 1000))
+	ctx, cancelTab := chromedp.NewContext(actx)
+	ctx, cancelTimeout := context.WithTimeout(ctx, 90*time.Second)
+	defer func() { cancelTimeout(); cancelTab(); cancelAlloc() }()
+
+	text := func(css string) string {
+		t.Helper()
+		s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(css)))
+		if err != nil {
+			t.Fatalf("text of %s: %v", css, err)
+		}
+		return strings.TrimSpace(s)
+	}
+	if err := chromedp.Do(ctx,
+		chromedp.Navigate(c.BadgeURL),
+		chromedp.WaitVisible(chromedp.CSS(".verdict-label")),
+		chromedp.WaitVisible(chromedp.CSS(".copy-row button")), // added by our script
+	); err != nil {
+		t.Fatal(err)
+	}
+	if label, h1 := text(".verdict-label"), text("h1"); !strings.Contains(label, "Verified") || h1 != "Classroom Assessment Literacy" {
+		t.Fatalf("badge page: verdict %q, h1 %q", label, h1)
+	}
+	if body := text("body"); !strings.Contains(body, "Ada Lovelace") || strings.Contains(body, "ada@school.example.org") {
+		t.Fatalf("recipient shown wrongly: %.400s", body)
+	}
+	bg, err := chromedp.Run(ctx, chromedp.Evaluate[string](`getComputedStyle(document.body).backgroundColor`))
+	if err != nil || bg == "rgba(0, 0, 0, 0)" {
+		t.Fatalf("stylesheet not applied under the CSP: %q %v", bg, err)
+	}
+	if dir := os.Getenv("OBADGE_ARTIFACTS"); dir != "" {
+		if png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100)); err == nil {
+			_ = os.MkdirAll(dir, 0o755)
+			_ = os.WriteFile(filepath.Join(dir, "server-badge-verified.png"), png, 0o644)
+		}
+	}
+
+	r := s.postJSON("/api/v1/issuers/dev/credentials/"+c.ID+"/status", s.admin, map[string]any{"action": "revoke", "reason": "issued in error"})
+	wantStatus(t, r, 200)
+	if err := chromedp.Do(ctx, chromedp.Reload(), chromedp.WaitVisible(chromedp.CSS(".verdict-label"))); err != nil {
+		t.Fatal(err)
+	}
+	if label := text(".verdict-label"); !strings.Contains(label, "Revoked") {
+		t.Fatalf("after revocation: %q", label)
+	}
+}
