@@ -181,3 +181,33 @@ func TestStatusChangeHook(t *testing.T) {
 		t.Fatalf("hook calls %q, want [%s]", got, out.URL)
 	}
 }
+
+// TestBadgeImageFromDataURL: an achievement image given as a data: URL reaches the
+// page as bytes; an https image is left to the page (never fetched here).
+func TestBadgeImageFromDataURL(t *testing.T) {
+	svc, _, _, _ := setup(t)
+	ctx := context.Background()
+	png := []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+	for _, tt := range []struct {
+		image string
+		want  []byte
+	}{
+		{"data:image/png;base64," + base64.StdEncoding.EncodeToString(png), png},
+		{"https://img.example.org/seal.png", nil},
+	} {
+		in := sampleAchievement()
+		in.Image = tt.image
+		ach, err := svc.CreateAchievement(ctx, admin, "agency", in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out, err := svc.Issue(ctx, admin, "agency", sampleRequest(ach), "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := svc.BadgeByToken(ctx, out.BadgeURL[strings.LastIndex(out.BadgeURL, "/")+1:])
+		if err != nil || !bytes.Equal(b.Image, tt.want) {
+			t.Fatalf("image %.30q: got %q, %v", tt.image, b.Image, err)
+		}
+	}
+}
