@@ -535,3 +535,86 @@ func (s *Store) PutSignedStatusList(ctx context.Context, listID string, version 
 func ETag(raw []byte) string {
 	return `"` + HashToken(string(raw))[:32] + `"`
 }
+
+// CheckStatus checks the status-list invariants over the whole store and returns
+// the number of credentials: every credential that has a status record has a
+// unique (list, index) per entry, its first entry is the one on the credential;
+// every record belongs to a stored credential; and each list's used bitmap has
+// exactly the entries the records hold, as many as the list's Used count. Tests
+// run it after killing an issuing process; an operator can run it as a fsck.
+func (s *Store) CheckStatus(ctx context.Context) (int, error) {
+	n := 0
+	err := s.db.View(func(tx *bolt.Tx) error {
+		held := map[string]map[uint64]bool{} // listID -> indexes held by credentials
+		recs := tx.Bucket(bBSLRecords)
+		withStatus := 0
+		err := tx.Bucket(bCredentials).ForEach(func(k, v []byte) error {
+			n++
+			var c Credential
+			if err := getJSON(tx.Bucket(bCredentials), k, &c); err != nil {
+				return err
+			}
+			if c.StatusListID == "" {
+				return nil
+			}
+			withStatus++
+			var r StatusRecord
+			if recs == nil {
+				return fmt.Errorf("store: credential %s has status %s but there are no status records", k, c.StatusListID)
+			}
+			if err := getJSON(recs, []byte(c.URL), &r); err != nil {
+				return fmt.Errorf("store: credential %s: status record: %w", k, err)
+			}
+			if len(r.Entries) == 0 || r.Entries[0].ListID != c.StatusListID || r.Entries[0].Index != c.StatusIndex || r.IssuerID != c.IssuerID {
+				return fmt.Errorf("store: credential %s (%s#%d) disagrees with its status record %+v", k, c.StatusListID, c.StatusIndex, r)
+			}
+			for _, e := range r.Entries {
+				if held[e.ListID] == nil {
+					held[e.ListID] = map[uint64]bool{}
+				}
+				if held[e.ListID][e.Index] {
+					return fmt.Errorf("store: index %s#%d is held by two credentials", e.ListID, e.Index)
+				}
+				held[e.ListID][e.Index] = true
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		if recs != nil {
+			if nr := recs.Stats().KeyN; nr != withStatus {
+				return fmt.Errorf("store: %d status records for %d credentials with a status (orphans)", nr, withStatus)
+			}
+		}
+		lists, used := tx.Bucket(bBSLLists), tx.Bucket(bBSLUsed)
+		if lists == nil {
+			return nil
+		}
+		return lists.ForEach(func(k, v []byte) error {
+			var l StatusList
+			if err := getJSON(lists, k, &l); err != nil {
+				return err
+			}
+			bm := used.Get(k)
+			if len(bm)*8 != l.Size {
+				return fmt.Errorf("store: list %s: used bitmap of %d bits, size %d", l.ID, len(bm)*8, l.Size)
+			}
+			ones := 0
+			for i, b := range bm {
+				ones += bits.OnesCount8(b)
+				for j := range 8 {
+					idx := uint64(i*8 + j)
+					if set := b&(0x80>>j) != 0; set != held[l.ID][idx] {
+						return fmt.Errorf("store: list %s index %d: used bit %v, held by a credential %v", l.ID, idx, set, held[l.ID][idx])
+					}
+				}
+			}
+			if ones != l.Used || ones != len(held[l.ID]) {
+				return fmt.Errorf("store: list %s: %d used bits, Used %d, %d credentials", l.ID, ones, l.Used, len(held[l.ID]))
+			}
+			return nil
+		})
+	})
+	return n, err
+}
