@@ -452,6 +452,10 @@ type VCIssueOptions struct {
 	// CredentialStatus adds a BitstringStatusListEntry (options.credentialStatus
 	// {"type": "BitstringStatusListEntry"}); it needs WithStatusLists.
 	CredentialStatus bool
+	// CredentialID (options.credentialId) names a credential that has no id, for
+	// later status updates. Without either, a credential that asks for a status
+	// entry gets the id urn:uuid:<UUID>.
+	CredentialID string
 }
 
 // vcStatus adds the status entries (and, when the credential has none, an id

@@ -78,6 +78,9 @@ func (s *Service) SignVCWithOptions(ctx context.Context, p Principal, credential
 	}
 	var credURL string
 	_ = json.Unmarshal(head.ID, &credURL)
+	if credURL == "" {
+		credURL = opts.CredentialID // VC API: refers to a credential that has no id
+	}
 	sum := requestHashBytes(l.rec.ID, credential)
 	if opts.CredentialStatus {
 		sum = requestHashBytes(l.rec.ID, append([]byte("status\x00"), credential...))

@@ -99,11 +99,15 @@ func (a *api) putStatusSettings(w http.ResponseWriter, r *http.Request) error {
 	return writeJSON(w, http.StatusOK, v)
 }
 
-// vcStatusRequest is the VC API status update body:
-// {"credentialId": "...", "credentialStatus": [{"type": "BitstringStatusListCredential", "status": "revoked"}]}.
+// vcStatusRequest is the VC API status update body, in either shape the VC API
+// has had: {"credentialId": "...", "credentialStatus": {"type":
+// "BitstringStatusList", "statusPurpose": "revocation"}, "status": true} (current
+// UpdateCredentialStatusRequest) or {"credentialId": "...", "credentialStatus":
+// [{"type": "BitstringStatusListCredential", "status": "revoked"}]} (earlier).
 type vcStatusRequest struct {
-	CredentialID     string         `json:"credentialId"`
-	CredentialStatus []vcStatusItem `json:"credentialStatus"`
+	CredentialID     string          `json:"credentialId"`
+	CredentialStatus json.RawMessage `json:"credentialStatus"`
+	Status           json.RawMessage `json:"status"`
 }
 
 // vcStatusItem is one requested status. status is a state name ("revoked",
@@ -115,8 +119,8 @@ type vcStatusItem struct {
 	StatusPurpose string          `json:"statusPurpose"`
 }
 
-var vcStatusTypes = map[string]bool{"": true, "BitstringStatusListCredential": true, "BitstringStatusListEntry": true,
-	"StatusList2021Credential": true, "StatusList2021Entry": true}
+var vcStatusTypes = map[string]bool{"": true, "BitstringStatusList": true, "BitstringStatusListCredential": true,
+	"BitstringStatusListEntry": true, "StatusList2021": true, "StatusList2021Credential": true, "StatusList2021Entry": true}
 
 // action maps one item to a status action, or a field error.
 func (it vcStatusItem) action(ptr string) (string, *issuer.FieldError) {
@@ -171,12 +175,30 @@ func (a *api) vcStatus(w http.ResponseWriter, r *http.Request) error {
 	if strings.TrimSpace(in.CredentialID) == "" {
 		errs = append(errs, issuer.FieldError{Pointer: "/credentialId", Detail: "is required (the credential's id)"})
 	}
-	if len(in.CredentialStatus) == 0 {
-		errs = append(errs, issuer.FieldError{Pointer: "/credentialStatus", Detail: `needs one item, e.g. {"type": "BitstringStatusListCredential", "status": "revoked"}`})
+	var items []vcStatusItem
+	ptr := "/credentialStatus/%d"
+	switch cs := bytes.TrimSpace(in.CredentialStatus); {
+	case len(cs) > 0 && cs[0] == '{':
+		var it vcStatusItem
+		if err := json.Unmarshal(cs, &it); err == nil {
+			items, ptr = []vcStatusItem{it}, "/credentialStatus"
+		}
+	case len(cs) > 0 && cs[0] == '[':
+		_ = json.Unmarshal(cs, &items)
+	}
+	if len(items) == 0 {
+		errs = append(errs, issuer.FieldError{Pointer: "/credentialStatus", Detail: `must be {"type": "BitstringStatusList", "statusPurpose": "revocation"} with "status": true, or [{"type": "BitstringStatusListCredential", "status": "revoked"}]`})
 	}
 	var actions []string
-	for i, it := range in.CredentialStatus {
-		act, fe := it.action(fmt.Sprintf("/credentialStatus/%d", i))
+	for i, it := range items {
+		if len(it.Status) == 0 {
+			it.Status = in.Status
+		}
+		p := ptr
+		if strings.Contains(ptr, "%d") {
+			p = fmt.Sprintf(ptr, i)
+		}
+		act, fe := it.action(p)
 		if fe != nil {
 			errs = append(errs, *fe)
 			continue
@@ -202,8 +224,8 @@ func (a *api) vcStatus(w http.ResponseWriter, r *http.Request) error {
 }
 
 // vcIssueOptions reads the VC API issue options obadge honours:
-// options.credentialStatus {"type": "BitstringStatusListEntry"}. Other members
-// are accepted and ignored.
+// options.credentialStatus {"type": "BitstringStatusListEntry"} and
+// options.credentialId. Other members are accepted and ignored.
 func vcIssueOptions(raw json.RawMessage) (issuer.VCIssueOptions, error) {
 	var o issuer.VCIssueOptions
 	if len(raw) == 0 || bytes.Equal(raw, []byte("null")) {
@@ -211,8 +233,15 @@ func vcIssueOptions(raw json.RawMessage) (issuer.VCIssueOptions, error) {
 	}
 	var opts struct {
 		CredentialStatus json.RawMessage `json:"credentialStatus"`
+		CredentialID     json.RawMessage `json:"credentialId"`
 	}
-	if err := json.Unmarshal(raw, &opts); err != nil || len(opts.CredentialStatus) == 0 || bytes.Equal(opts.CredentialStatus, []byte("null")) {
+	if err := json.Unmarshal(raw, &opts); err != nil {
+		return o, nil
+	}
+	if len(opts.CredentialID) > 0 && json.Unmarshal(opts.CredentialID, &o.CredentialID) != nil {
+		return o, &issuer.RequestError{Errors: []issuer.FieldError{{Pointer: "/options/credentialId", Detail: "must be a string (a URI)"}}}
+	}
+	if len(opts.CredentialStatus) == 0 || bytes.Equal(opts.CredentialStatus, []byte("null")) {
 		return o, nil
 	}
 	var cs struct {

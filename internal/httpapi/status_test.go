@@ -192,6 +192,15 @@ func TestStatusEndToEnd(t *testing.T) {
 		return s.postJSON("/credentials/status", tok, map[string]any{"credentialId": vcDoc.ID,
 			"credentialStatus": []any{map[string]any{"type": "BitstringStatusListCredential", "status": status}}})
 	}
+	// The current VC API shape: one credentialStatus object and a boolean status.
+	vcStatusBool := func(purpose string, status bool) response {
+		return s.postJSON("/credentials/status", tok, map[string]any{"credentialId": vcDoc.ID,
+			"credentialStatus": map[string]any{"type": "BitstringStatusList", "statusPurpose": purpose}, "status": status})
+	}
+	wantState(signed, true, verifier.StateActive, nil)
+	wantStatus(t, vcStatusBool("suspension", true), 200)
+	wantState(signed, false, verifier.StateSuspended, verifier.ErrSuspended)
+	wantStatus(t, vcStatusBool("suspension", false), 200)
 	wantState(signed, true, verifier.StateActive, nil)
 	wantStatus(t, vcStatus("suspended"), 200)
 	wantState(signed, false, verifier.StateSuspended, verifier.ErrSuspended)
@@ -200,6 +209,21 @@ func TestStatusEndToEnd(t *testing.T) {
 	wantStatus(t, vcStatus("revoked"), 200)
 	wantState(signed, false, verifier.StateRevoked, verifier.ErrRevoked)
 	wantProblem(t, vcStatus("active"), 409, "conflict", "")
+	wantProblem(t, vcStatusBool("revocation", false), 409, "conflict", "")
+	wantProblem(t, s.postJSON("/credentials/status", tok, map[string]any{"credentialId": vcDoc.ID, "credentialStatus": "revoked"}), 400, "invalid-request", "/credentialStatus")
+
+	// options.credentialId names a credential without an id: no id is added, and
+	// status updates use that name.
+	r = s.postJSON("/credentials/issue", tok, map[string]any{"credential": vc, "options": map[string]any{"credentialId": "urn:example:cred-7",
+		"credentialStatus": map[string]any{"type": "BitstringStatusListEntry"}}})
+	wantStatus(t, r, 201)
+	named := decode[map[string]json.RawMessage](t, r)["verifiableCredential"]
+	if strings.Contains(string(named), `"id":"urn:`) {
+		t.Fatalf("an id was added although options.credentialId was given: %s", named)
+	}
+	wantStatus(t, s.postJSON("/credentials/status", tok, map[string]any{"credentialId": "urn:example:cred-7",
+		"credentialStatus": map[string]any{"type": "BitstringStatusList", "statusPurpose": "revocation"}, "status": true}), 200)
+	wantState(named, false, verifier.StateRevoked, verifier.ErrRevoked)
 	wantProblem(t, vcStatus("deleted"), 400, "invalid-request", "/credentialStatus/0/status")
 	wantProblem(t, s.postJSON("/credentials/status", tok, map[string]any{"credentialId": "urn:uuid:unknown",
 		"credentialStatus": []any{map[string]any{"type": "BitstringStatusListCredential", "status": "revoked"}}}), 404, "not-found", "")
