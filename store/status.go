@@ -35,7 +35,7 @@ var ErrNoStatus = errors.New("store: credential has no such status entry")
 var (
 	bBSLLists    = []byte("bsl_lists")    // listID -> StatusList (JSON)
 	bBSLCurrent  = []byte("bsl_current")  // issuerID\0purpose -> listID of the list being filled
-	bBSLUsed     = []byte("bsl_used")     // listID -> allocation bitmap (never published)
+	bBSLUsed     = []byte("bsl_used")     // listID\0chunk -> allocation bitmap chunk (never published)
 	bBSLBits     = []byte("bsl_bits")     // listID -> status bitmap (published, encoded)
 	bBSLSigned   = []byte("bsl_signed")   // listID -> SignedStatusList (JSON)
 	bBSLRecords  = []byte("bsl_records")  // credential URL -> StatusRecord (JSON)
@@ -225,36 +225,29 @@ func allocate(tx *bolt.Tx, issuerID, purpose string, a StatusAllocation) (Status
 		if err := bitsB.Put([]byte(l.ID), make([]byte, l.Size/8)); err != nil {
 			return StatusEntry{}, err
 		}
-		if err := usedB.Put([]byte(l.ID), make([]byte, l.Size/8)); err != nil {
-			return StatusEntry{}, err
-		}
 	}
-	used := clone(usedB.Get([]byte(l.ID)))
-	if len(used)*8 != l.Size {
-		return StatusEntry{}, fmt.Errorf("store: status list %s: used bitmap has %d bits, want %d", l.ID, len(used)*8, l.Size)
-	}
-	idx, err := pickFree(used, l.Size-l.Used, a.Rand)
+	used := usedMap{b: usedB, listID: l.ID, size: l.Size}
+	idx, err := pickFree(l.Size, l.Size-l.Used, a.Rand, used.isUsed, used.nthFree)
 	if err != nil {
 		return StatusEntry{}, fmt.Errorf("store: status list %s: %w", l.ID, err)
 	}
-	used[idx/8] |= 0x80 >> (idx % 8)
-	l.Used++
-	if err := usedB.Put([]byte(l.ID), used); err != nil {
+	if err := used.set(idx); err != nil {
 		return StatusEntry{}, err
 	}
+	l.Used++
 	if err := putJSON(lists, []byte(l.ID), &l); err != nil {
 		return StatusEntry{}, err
 	}
 	return StatusEntry{Purpose: purpose, ListID: l.ID, N: l.N, Index: uint64(idx)}, nil
 }
 
-// pickFree returns a uniformly random clear bit of used (MSB-first), which has
-// free clear bits. While at least a quarter of the list is free it draws random
-// positions until one is clear (at most 4 draws expected); on a fuller list, or
-// after 64 unlucky draws, it draws k < free and takes the k-th clear bit, so a
-// nearly full list fills exactly without a long search.
-func pickFree(used []byte, free int, r io.Reader) (int, error) {
-	size := len(used) * 8
+// pickFree returns a uniformly random free index of a list of size entries with
+// free free entries. While at least a quarter of the list is free it draws random
+// indexes until one is free (at most 4 draws expected, each one 64-byte read);
+// on a fuller list, or after 64 unlucky draws, it draws k < free and takes the
+// k-th free index (one pass over the bitmap), so a nearly full list fills
+// exactly without a long search.
+func pickFree(size, free int, r io.Reader, isUsed func(int) bool, nthFree func(k uint64) (int, error)) (int, error) {
 	if free <= 0 {
 		return 0, errors.New("list is full")
 	}
@@ -264,7 +257,7 @@ func pickFree(used []byte, free int, r io.Reader) (int, error) {
 			if err != nil {
 				return 0, err
 			}
-			if used[i/8]&(0x80>>(i%8)) == 0 {
+			if !isUsed(int(i)) {
 				return int(i), nil
 			}
 		}
@@ -273,22 +266,89 @@ func pickFree(used []byte, free int, r io.Reader) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	for bi, b := range used {
-		zeros := 8 - bits.OnesCount8(b)
+	return nthFree(k)
+}
+
+// usedChunkBytes is the size of one stored chunk of a used bitmap: an allocation
+// reads and rewrites one 64-byte chunk, not the whole 16 KiB bitmap.
+const usedChunkBytes = 64
+
+// usedMap is the allocation bitmap of one list (bit i set = index i allocated,
+// MSB-first), stored in chunks under listID\0<chunk>; a missing chunk is free.
+type usedMap struct {
+	b      *bolt.Bucket
+	listID string
+	size   int
+}
+
+func (u usedMap) chunks() int { return (u.size/8 + usedChunkBytes - 1) / usedChunkBytes }
+
+func (u usedMap) chunkLen(c int) int { return min(usedChunkBytes, u.size/8-c*usedChunkBytes) }
+
+func (u usedMap) chunkKey(c int) []byte {
+	k := append([]byte(u.listID), 0)
+	return binary.BigEndian.AppendUint32(k, uint32(c))
+}
+
+func (u usedMap) isUsed(i int) bool {
+	ch := u.b.Get(u.chunkKey(i / 8 / usedChunkBytes))
+	return ch != nil && ch[(i/8)%usedChunkBytes]&(0x80>>(i%8)) != 0
+}
+
+func (u usedMap) set(i int) error {
+	c := i / 8 / usedChunkBytes
+	ch := make([]byte, u.chunkLen(c))
+	copy(ch, u.b.Get(u.chunkKey(c)))
+	ch[(i/8)%usedChunkBytes] |= 0x80 >> (i % 8)
+	return u.b.Put(u.chunkKey(c), ch)
+}
+
+// nthFree returns the k-th (from 0) free index.
+func (u usedMap) nthFree(k uint64) (int, error) {
+	for c := range u.chunks() {
+		n := u.chunkLen(c)
+		ch := u.b.Get(u.chunkKey(c))
+		zeros := n * 8
+		for _, b := range ch {
+			zeros -= bits.OnesCount8(b)
+		}
 		if uint64(zeros) <= k {
 			k -= uint64(zeros)
 			continue
 		}
-		for j := range 8 {
-			if b&(0x80>>j) == 0 {
-				if k == 0 {
-					return bi*8 + j, nil
+		for bi := range n {
+			var b byte
+			if ch != nil {
+				b = ch[bi]
+			}
+			for j := range 8 {
+				if b&(0x80>>j) == 0 {
+					if k == 0 {
+						return (c*usedChunkBytes+bi)*8 + j, nil
+					}
+					k--
 				}
-				k--
 			}
 		}
 	}
 	return 0, errors.New("used bitmap holds fewer free entries than counted")
+}
+
+// bitmap assembles the whole used bitmap (for checks).
+func (u usedMap) bitmap() ([]byte, error) {
+	out := make([]byte, 0, u.size/8)
+	for c := range u.chunks() {
+		ch := u.b.Get(u.chunkKey(c))
+		switch {
+		case ch == nil:
+			out = append(out, make([]byte, u.chunkLen(c))...)
+		case len(ch) != u.chunkLen(c):
+			return nil, fmt.Errorf("store: list %s: used chunk %d has %d bytes, want %d", u.listID, c, len(ch), u.chunkLen(c))
+		default:
+			out = append(out, ch...)
+		}
+	}
+	return out, nil
 }
 
 // randN returns a uniform integer in [0, n) from r (rejection sampling, no bias).
@@ -596,9 +656,12 @@ func (s *Store) CheckStatus(ctx context.Context) (int, error) {
 			if err := getJSON(lists, k, &l); err != nil {
 				return err
 			}
-			bm := used.Get(k)
-			if len(bm)*8 != l.Size {
-				return fmt.Errorf("store: list %s: used bitmap of %d bits, size %d", l.ID, len(bm)*8, l.Size)
+			if used == nil {
+				return fmt.Errorf("store: list %s has no used bitmap", l.ID)
+			}
+			bm, err := usedMap{b: used, listID: l.ID, size: l.Size}.bitmap()
+			if err != nil {
+				return err
 			}
 			ones := 0
 			for i, b := range bm {

@@ -108,16 +108,51 @@ func TestStatusListFillsExactlyThenOpensNext(t *testing.T) {
 }
 
 func TestPickFreeNearlyFull(t *testing.T) {
-	used := bytes.Repeat([]byte{0xff}, 16)
-	used[9] = 0xfe // only index 79 free
-	for range 20 {
-		i, err := pickFree(used, 1, rand.Reader)
-		if err != nil || i != 79 {
-			t.Fatalf("pickFree = %d, %v", i, err)
+	s := openTest(t, filepath.Join(t.TempDir(), "x.db"))
+	const size = 3 * usedChunkBytes * 8 // three chunks
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		b, err := tx.CreateBucketIfNotExists(bBSLUsed)
+		if err != nil {
+			return err
 		}
-	}
-	if _, err := pickFree(bytes.Repeat([]byte{0xff}, 16), 0, rand.Reader); err == nil {
-		t.Fatal("full list gave an index")
+		u := usedMap{b: b, listID: "l", size: size}
+		for i := range size {
+			if i != 700 && i != 1100 {
+				if err := u.set(i); err != nil {
+					return err
+				}
+			}
+		}
+		got := map[int]int{}
+		for range 200 {
+			i, err := pickFree(size, 2, rand.Reader, u.isUsed, u.nthFree)
+			if err != nil {
+				return err
+			}
+			got[i]++
+		}
+		if len(got) != 2 || got[700] < 50 || got[1100] < 50 { // P(fail) < 1e-12
+			return fmt.Errorf("picks %v, want only 700 and 1100, both often", got)
+		}
+		if err := u.set(700); err != nil {
+			return err
+		}
+		if i, err := pickFree(size, 1, rand.Reader, u.isUsed, u.nthFree); err != nil || i != 1100 {
+			return fmt.Errorf("last free: %d %v", i, err)
+		}
+		if err := u.set(1100); err != nil {
+			return err
+		}
+		if _, err := pickFree(size, 0, rand.Reader, u.isUsed, u.nthFree); err == nil {
+			return errors.New("full list gave an index")
+		}
+		if _, err := u.nthFree(0); err == nil {
+			return errors.New("nthFree found a free index in a full bitmap")
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 }
 
@@ -361,14 +396,15 @@ func TestCheckStatusFindsCorruption(t *testing.T) {
 		t.Helper()
 		err := s.db.Update(func(tx *bolt.Tx) error {
 			b := tx.Bucket(bBSLUsed)
-			bm := clone(b.Get([]byte("a/revocation/1")))
+			k := usedMap{listID: "a/revocation/1"}.chunkKey(0)
+			bm := clone(b.Get(k))
 			for i := range len(bm) * 8 {
 				if (bm[i/8]&(0x80>>(i%8)) != 0) != set {
 					bm[i/8] ^= 0x80 >> (i % 8)
 					break
 				}
 			}
-			return b.Put([]byte("a/revocation/1"), bm)
+			return b.Put(k, bm)
 		})
 		if err != nil {
 			t.Fatal(err)
