@@ -17,6 +17,13 @@
 // string per credential. Listings are indexed by a separate issuer-secret salted
 // hash that is never published.
 //
+// Status (WithStatusLists): every credential carries a W3C BitstringStatusListEntry
+// for revocation, id <list>#<index>, at a random index (crypto/rand) taken in the
+// issue transaction; issuers that enable suspension get a second entry (see
+// the Assign method of the built-in assigner for the OB 0..1 trade-off). The lists are signed
+// BitstringStatusListCredentials at <base>/issuers/agency/status/<purpose>/<n>,
+// re-signed on every change and cached in the store. Revocation is final.
+//
 // issuer does not speak HTTP (see internal/httpapi) and does not log credentials,
 // keys or recipient identifiers; it logs business events (issuer created,
 // credential issued) at Info.

@@ -1,7 +1,10 @@
 // Package store is obadge's persistent state: one bbolt file holding issuers, their
 // private keys (encrypted at rest), the achievement catalogue with its versions, the
 // issued credentials as the exact signed bytes plus a few indexed fields, idempotency
-// records, API tokens (only their SHA-256) and status-list counters.
+// records, API tokens (only their SHA-256) and Bitstring Status Lists: random index
+// allocation over per-list used bitmaps, each credential's status record with its
+// change history, the status bits and the cached signed list credentials
+// (status.go; [Store.CheckStatus] checks their invariants).
 //
 // Every write is one bbolt Update transaction, so a crash never leaves half an issue:
 // a credential, its indexes, its idempotency record, the achievement reference count
