@@ -1,16 +1,19 @@
 package issuer
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/binary"
+	"fmt"
 	"io"
 	"log/slog"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -30,7 +33,7 @@ func killService(t *testing.T, path string) (*Service, *store.Store) {
 		t.Fatal(err)
 	}
 	svc, err := New(Config{BaseURL: "https://badges.example.gov/"}, st, WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil))),
-		WithStatusLists(StatusListOptions{Size: 16}))
+		WithStatusLists(StatusListOptions{Size: 8}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -38,7 +41,7 @@ func killService(t *testing.T, path string) (*Service, *store.Store) {
 }
 
 // TestIssueKillChild is the child of TestIssueSurvivesKill: it issues a burst of
-// credentials (revocation + suspension entries, 16-entry lists so lists fill
+// credentials (revocation + suspension entries, 8-entry lists so lists fill
 // and new ones open) until its parent kills it.
 func TestIssueKillChild(t *testing.T) {
 	path := os.Getenv(killPathEnv)
@@ -52,6 +55,7 @@ func TestIssueKillChild(t *testing.T) {
 		if _, err := svc.Issue(context.Background(), admin, "agency", req, ""); err != nil {
 			t.Fatal(err)
 		}
+		fmt.Println(burstMark) // the parent starts its kill timer at the first commit
 	}
 }
 
@@ -81,17 +85,12 @@ func TestIssueSurvivesKill(t *testing.T) {
 	for round := range 3 {
 		cmd := exec.Command(os.Args[0], "-test.run=^TestIssueKillChild$", "-test.count=1")
 		cmd.Env = append(os.Environ(), killPathEnv+"="+path, killAchEnv+"="+ach.ID)
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
 		var b [2]byte
 		_, _ = rand.Read(b[:])
-		delay := 300*time.Millisecond + time.Duration(binary.BigEndian.Uint16(b[:])%500)*time.Millisecond
-		time.Sleep(delay)
-		_ = cmd.Process.Signal(syscall.SIGKILL)
-		_ = cmd.Wait()
+		delay := time.Duration(50+binary.BigEndian.Uint16(b[:])%400) * time.Millisecond
+		killMidBurst(t, cmd, delay)
 		n := checkIssued(t, path)
-		t.Logf("round %d: killed after %v, %d credentials", round, delay, n)
+		t.Logf("round %d: killed %v into the burst, %d credentials", round, delay, n)
 		if n < prev {
 			t.Fatalf("credentials lost: %d after %d", n, prev)
 		}
@@ -146,4 +145,45 @@ func checkIssued(t *testing.T, path string) int {
 		t.Fatalf("listed %d credentials, store holds %d", count, n)
 	}
 	return n
+}
+
+// burstMark is the line a kill-test child prints after each committed issue.
+const burstMark = "obadge-kill-test: committed"
+
+// killMidBurst starts cmd (a kill-test child), waits for its first committed issue
+// (at most 30 s, so a slow machine cannot make the test vacuous), lets it run for
+// delay more and kills it with SIGKILL.
+func killMidBurst(t *testing.T, cmd *exec.Cmd, delay time.Duration) {
+	t.Helper()
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	first := make(chan struct{})
+	go func() {
+		sc := bufio.NewScanner(out)
+		once := false
+		for sc.Scan() {
+			if !once && strings.Contains(sc.Text(), burstMark) {
+				once = true
+				close(first)
+			}
+		}
+		if !once {
+			close(first)
+		}
+	}()
+	select {
+	case <-first:
+	case <-time.After(30 * time.Second):
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait()
+		t.Fatal("the child committed nothing in 30 s")
+	}
+	time.Sleep(delay)
+	_ = cmd.Process.Signal(syscall.SIGKILL)
+	_ = cmd.Wait()
 }
