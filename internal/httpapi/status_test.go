@@ -243,6 +243,29 @@ func TestStatusEndToEnd(t *testing.T) {
 	}
 	wantProblem(t, change(ob2.ID, "reinstate", "appeal"), 409, "conflict", "")
 
+	// JWT credentials and did:key issuers: the same entries, lists signed by the
+	// issuer's DID (did:key resolves offline).
+	wantStatus(t, s.postJSON("/api/v1/issuers", s.admin, map[string]any{"id": "keyed", "name": "Keyed", "didMethod": "key"}), 201)
+	r = s.postJSON("/api/v1/issuers/keyed/achievements", s.admin, achievementBody)
+	wantStatus(t, r, 201)
+	keyedAch := decode[issuer.Achievement](t, r)
+	for _, tc := range []struct{ issuerID, achID, format, alg string }{{"agency", ach.ID, "jwt", "EdDSA"}, {"keyed", keyedAch.ID, "ldp", ""}, {"keyed", keyedAch.ID, "jwt", "EdDSA"}} {
+		r := s.postJSON("/api/v1/issuers/"+tc.issuerID+"/credentials", s.admin, map[string]any{"achievement": tc.achID, "format": tc.format, "alg": tc.alg,
+			"recipient": map[string]any{"email": "ada@school.example.org"}, "results": []any{map[string]any{"resultDescription": "status", "status": "Completed"}}})
+		wantStatus(t, r, 201)
+		got := decode[issuedResp](t, r)
+		raw := credentialBytes(t, got)
+		if tc.issuerID == "agency" { // suspension on: array; verdict as for ob2 above
+			if rep := verify(raw); rep.Summary.StatusState != verifier.StateActive {
+				t.Fatalf("%+v: state %s", tc, rep.Summary.StatusState)
+			}
+		} else {
+			wantState(raw, true, verifier.StateActive, nil)
+		}
+		wantStatus(t, s.postJSON("/api/v1/issuers/"+tc.issuerID+"/credentials/"+got.ID+"/status", s.admin, map[string]any{"action": "revoke", "reason": "test"}), 200)
+		wantState(raw, false, verifier.StateRevoked, verifier.ErrRevoked)
+	}
+
 	// Other issuers' tokens cannot change it; unknown lists are 404.
 	wantStatus(t, s.postJSON("/api/v1/issuers", s.admin, map[string]any{"id": "district", "name": "District"}), 201)
 	r = s.postJSON("/api/v1/issuers/district/tokens", s.admin, map[string]any{"name": "d"})
