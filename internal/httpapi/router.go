@@ -74,6 +74,7 @@ func NewRouter(d Deps) http.Handler {
 	// W3C VC API.
 	r.With(requireJSON, authenticate(d.Issuer)).Post("/credentials/issue", handle(a.vcIssue))
 	r.With(requireJSON, authenticate(d.Issuer)).Post("/credentials/status", handle(a.vcStatus))
+	r.With(requireJSON, authenticate(d.Issuer)).Post("/issuers/{issuer}/status/{purpose}/{n}/publish", handle(a.publishStatusList))
 
 	// Admin API.
 	r.Route("/api/v1", func(r chi.Router) {

@@ -224,6 +224,18 @@ func TestStatusEndToEnd(t *testing.T) {
 	wantStatus(t, s.postJSON("/credentials/status", tok, map[string]any{"credentialId": "urn:example:cred-7",
 		"credentialStatus": map[string]any{"type": "BitstringStatusList", "statusPurpose": "revocation"}, "status": true}), 200)
 	wantState(named, false, verifier.StateRevoked, verifier.ErrRevoked)
+
+	// The W3C Bitstring Status List test suite's shape: the purpose alone sets it;
+	// then it POSTs <list>/publish and expects 204.
+	r = s.postJSON("/credentials/issue", tok, map[string]any{"credential": vc, "options": map[string]any{"credentialId": "urn:example:cred-8",
+		"credentialStatus": map[string]any{"type": "BitstringStatusListEntry"}}})
+	wantStatus(t, r, 201)
+	suite := decode[map[string]json.RawMessage](t, r)["verifiableCredential"]
+	wantStatus(t, s.postJSON("/credentials/status", tok, map[string]any{"credentialId": "urn:example:cred-8",
+		"credentialStatus": map[string]any{"type": "BitstringStatusListEntry", "statusPurpose": "suspension"}}), 200)
+	wantStatus(t, s.call("POST", listPath(entriesOf(t, suite)[1])+"/publish", tok, "application/json", []byte(`{}`)), 204)
+	wantState(suite, false, verifier.StateSuspended, verifier.ErrSuspended)
+	wantProblem(t, s.call("POST", "/issuers/agency/status/suspension/9/publish", tok, "application/json", []byte(`{}`)), 404, "not-found", "")
 	wantProblem(t, vcStatus("deleted"), 400, "invalid-request", "/credentialStatus/0/status")
 	wantProblem(t, s.postJSON("/credentials/status", tok, map[string]any{"credentialId": "urn:uuid:unknown",
 		"credentialStatus": []any{map[string]any{"type": "BitstringStatusListCredential", "status": "revoked"}}}), 404, "not-found", "")
