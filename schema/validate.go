@@ -292,10 +292,20 @@ func validateEnvelopeExtras(r *Report, doc map[string]any, p ptr) {
 		})
 	}
 	if v, ok := doc["credentialStatus"]; ok {
-		if cs, ok := object(r, v, p.key("credentialStatus"), "credentialStatus (a single object in OB 3.0)"); ok {
-			requireURI(r, cs, p.key("credentialStatus"), "id")
-			requireStr(r, cs, p.key("credentialStatus"), "type")
+		// OB 3.0 allows one status object. Bitstring Status List allows several (a
+		// revocation and a suspension entry, as obadge issues when an issuer enables
+		// suspension): accept that with a warning, each entry held to the same rules.
+		if arr, isArr := v.([]any); isArr {
+			if len(arr) > 1 {
+				r.warnf(string(p.key("credentialStatus")), "%d status entries; OB 3.0 expects a single credentialStatus object (Bitstring Status List allows several)", len(arr))
+			}
 		}
+		each(v, p.key("credentialStatus"), func(e any, ep ptr) {
+			if cs, ok := object(r, e, ep, "credentialStatus"); ok {
+				requireURI(r, cs, ep, "id")
+				requireStr(r, cs, ep, "type")
+			}
+		})
 	}
 	if v, ok := doc["refreshService"]; ok {
 		if rs, ok := object(r, v, p.key("refreshService"), "refreshService"); ok {

@@ -1,10 +1,13 @@
 package schema
 
 import (
+	"encoding/json"
 	"errors"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/obadge/obadge/internal/testutil"
 )
 
 func TestValidateOBRules(t *testing.T) {
@@ -116,7 +119,10 @@ func TestValidateOBRules(t *testing.T) {
 		{name: "evidence not object", ops: []op{set("/evidence", []any{"https://x.org/e"})}, wantPath: "/evidence/0"},
 		{name: "credentialSchema no type", ops: []op{set("/credentialSchema", []any{map[string]any{"id": "https://x.org/s.json"}})}, wantPath: "/credentialSchema/0/type"},
 		{name: "credentialSchema no id", ops: []op{set("/credentialSchema", map[string]any{"type": "1EdTechJsonSchemaValidator2019"})}, wantPath: "/credentialSchema/id"},
-		{name: "credentialStatus array", ops: []op{set("/credentialStatus", []any{map[string]any{"id": "https://x.org/s", "type": "1EdTechRevocationList"}})}, wantPath: "/credentialStatus"},
+		// An array is accepted (with a warning when it holds several entries, see
+		// TestValidateStatusArrayWarns); each entry still needs id and type.
+		{name: "credentialStatus array ok", ops: []op{set("/credentialStatus", []any{map[string]any{"id": "https://x.org/s", "type": "1EdTechRevocationList"}})}},
+		{name: "credentialStatus array entry without id", ops: []op{set("/credentialStatus", []any{map[string]any{"id": "https://x.org/s#1", "type": "BitstringStatusListEntry"}, map[string]any{"type": "BitstringStatusListEntry"}})}, wantPath: "/credentialStatus/1/id"},
 		{name: "credentialStatus no id", ops: []op{set("/credentialStatus", map[string]any{"type": "BitstringStatusListEntry"})}, wantPath: "/credentialStatus/id"},
 		{name: "credentialStatus ok", ops: []op{set("/credentialStatus", map[string]any{"id": "https://x.org/s#1", "type": "BitstringStatusListEntry", "statusPurpose": "revocation", "statusListIndex": "1", "statusListCredential": "https://x.org/s"})}},
 		{name: "refreshService no type", ops: []op{set("/refreshService", map[string]any{"id": "https://x.org/r"})}, wantPath: "/refreshService/type"},
@@ -292,5 +298,28 @@ func TestValidateProfileRules(t *testing.T) {
 				t.Errorf("err = %v, want an error at %s", err, tt.wantPath)
 			}
 		})
+	}
+}
+
+func TestValidateStatusArrayWarns(t *testing.T) {
+	var doc map[string]any
+	if err := json.Unmarshal(testutil.ReadShared(t, "examples", "1edtech-validator-ob30", "simple.json"), &doc); err != nil {
+		t.Fatal(err)
+	}
+	entry := func(purpose string) map[string]any {
+		return map[string]any{"id": "https://x.org/s/" + purpose + "#7", "type": "BitstringStatusListEntry", "statusPurpose": purpose, "statusListIndex": "7", "statusListCredential": "https://x.org/s/" + purpose}
+	}
+	doc["credentialStatus"] = []any{entry("revocation"), entry("suspension")}
+	raw, _ := json.Marshal(doc)
+	r := Validate(raw)
+	if len(r.Errors) != 0 {
+		t.Fatalf("errors: %v", r.Errors)
+	}
+	found := false
+	for _, w := range r.Warnings {
+		found = found || w.Path == "/credentialStatus"
+	}
+	if !found {
+		t.Fatalf("no warning at /credentialStatus: %v", r.Warnings)
 	}
 }
