@@ -90,8 +90,8 @@ type Config struct {
 
 // StatusAssigner allocates a status entry for a credential being issued. It runs
 // inside the store's write transaction, before the credential is signed, so the
-// index it takes with tx.AllocateStatusIndex is consumed exactly when the
-// credential is stored.
+// entries it takes with tx.AllocateStatus are consumed exactly when the credential
+// is stored.
 type StatusAssigner interface {
 	// Assign returns the credentialStatus member (a JSON object whose terms the VC
 	// v2 or OB context define) and the list id and index it recorded.

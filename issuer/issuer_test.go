@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto"
+	"crypto/rand"
 	"crypto/sha256"
 	"encoding/json"
 	"errors"
@@ -451,53 +452,74 @@ func TestRestartKeepsEverything(t *testing.T) {
 	}
 }
 
-// bslAssigner is a minimal Bitstring Status List assigner for the hook test.
-type bslAssigner struct{ fail bool }
+// bslAssigner is a minimal status assigner for the hook test: a list of 8 entries,
+// recording what it allocated.
+type bslAssigner struct {
+	fail bool
+	got  *[]store.StatusEntry
+}
 
 func (a bslAssigner) Assign(tx store.IssueTx, issuerID, credURL string) (json.RawMessage, string, uint64, error) {
-	list := issuerID + "-revocation"
-	idx, err := tx.AllocateStatusIndex(list)
+	es, err := tx.AllocateStatus(store.StatusAllocation{CredentialURL: credURL, Purposes: []string{store.PurposeRevocation}, ListSize: 8, Rand: rand.Reader})
 	if err != nil {
 		return nil, "", 0, err
 	}
 	if a.fail {
-		return nil, "", 0, errors.New("status list full")
+		return nil, "", 0, errors.New("status assignment failed after allocating")
 	}
-	listURL := "https://badges.example.gov/status/" + list
-	raw, _ := json.Marshal(map[string]string{"id": fmt.Sprintf("%s#%d", listURL, idx), "type": "BitstringStatusListEntry",
-		"statusPurpose": "revocation", "statusListIndex": fmt.Sprint(idx), "statusListCredential": listURL})
-	return raw, list, idx, nil
+	e := es[0]
+	*a.got = append(*a.got, e)
+	listURL := "https://badges.example.gov/status/" + e.ListID
+	raw, _ := json.Marshal(map[string]string{"id": fmt.Sprintf("%s#%d", listURL, e.Index), "type": "BitstringStatusListEntry",
+		"statusPurpose": "revocation", "statusListIndex": fmt.Sprint(e.Index), "statusListCredential": listURL})
+	return raw, e.ListID, e.Index, nil
 }
 
 func TestStatusHookAllocatesInTheIssueTransaction(t *testing.T) {
 	svc, st, _, ach := setup(t)
 	ctx := context.Background()
-	svc.status = bslAssigner{}
-	for want := range uint64(2) {
-		out, err := svc.Issue(ctx, admin, "agency", sampleRequest(ach), "")
+	var got []store.StatusEntry
+	issue := func(fail bool) (*Issued, error) {
+		svc.status = bslAssigner{fail: fail, got: &got}
+		return svc.Issue(ctx, admin, "agency", sampleRequest(ach), "")
+	}
+	for range 2 {
+		out, err := issue(false)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !bytes.Contains(out.Raw, []byte(fmt.Sprintf(`"statusListIndex":"%d"`, want))) {
-			t.Fatalf("credential %d lacks its status entry: %s", want, out.Raw)
+		e := got[len(got)-1]
+		if !bytes.Contains(out.Raw, []byte(fmt.Sprintf(`"statusListIndex":"%d"`, e.Index))) {
+			t.Fatalf("credential lacks its status entry: %s", out.Raw)
 		}
 		if res, err := dataintegrity.Verify(ctx, out.Raw, dataintegrity.VerifyOptions{Resolver: svc}); err != nil || !res.Verified() {
 			t.Fatalf("verify: %v", err)
 		}
 		c, _ := st.GetCredential(ctx, out.ID)
-		if c.StatusListID != "agency-revocation" || c.StatusIndex != want {
-			t.Fatalf("stored status %s/%d", c.StatusListID, c.StatusIndex)
+		if c.StatusListID != e.ListID || c.StatusIndex != e.Index {
+			t.Fatalf("stored status %s/%d, allocated %s/%d", c.StatusListID, c.StatusIndex, e.ListID, e.Index)
 		}
 	}
-	// A failure after allocation rolls the index back with the whole issue.
-	svc.status = bslAssigner{fail: true}
-	if _, err := svc.Issue(ctx, admin, "agency", sampleRequest(ach), ""); err == nil {
+	// A failure after allocation rolls the allocation back with the whole issue: the
+	// list of 8 still takes 8 more credentials (6 here plus the 2 above) before a
+	// ninth opens a new list.
+	if _, err := issue(true); err == nil {
 		t.Fatal("issue succeeded although status assignment failed")
 	}
-	svc.status = bslAssigner{}
-	out, err := svc.Issue(ctx, admin, "agency", sampleRequest(ach), "")
-	if err != nil || !bytes.Contains(out.Raw, []byte(`"statusListIndex":"2"`)) {
-		t.Fatalf("index after rollback: %v %s", err, out.Raw)
+	for range 7 {
+		if _, err := issue(false); err != nil {
+			t.Fatal(err)
+		}
+	}
+	seen := map[uint64]bool{}
+	for i, e := range got[:8] {
+		if e.N != got[0].N || seen[e.Index] {
+			t.Fatalf("entry %d: %+v (list %d, seen %v)", i, e, got[0].N, seen[e.Index])
+		}
+		seen[e.Index] = true
+	}
+	if got[8].N == got[0].N {
+		t.Fatalf("the ninth credential did not open a new list: %+v", got[8])
 	}
 }
 

@@ -95,11 +95,7 @@ func (a *builtinStatus) Assign(tx store.IssueTx, issuerID, credentialURL string)
 }
 
 func (a *builtinStatus) allocate(tx store.IssueTx, credentialURL string) ([]store.StatusEntry, error) {
-	stx, ok := tx.(store.StatusTx)
-	if !ok {
-		return nil, errors.New("issuer: the store's issue transaction cannot allocate status entries")
-	}
-	set, err := stx.StatusSettings()
+	set, err := tx.StatusSettings()
 	if err != nil {
 		return nil, err
 	}
@@ -107,7 +103,7 @@ func (a *builtinStatus) allocate(tx store.IssueTx, credentialURL string) ([]stor
 	if set.Suspension {
 		purposes = append(purposes, store.PurposeSuspension)
 	}
-	return stx.AllocateStatus(store.StatusAllocation{CredentialURL: credentialURL, Purposes: purposes, ListSize: a.size,
+	return tx.AllocateStatus(store.StatusAllocation{CredentialURL: credentialURL, Purposes: purposes, ListSize: a.size,
 		Rand: a.svc.rand, At: a.svc.nowUTC()})
 }
 

@@ -58,9 +58,9 @@ type IssueTx interface {
 	// Achievement reads an achievement of the issuing issuer (version 0 = latest)
 	// consistently with the write that follows.
 	Achievement(id string, version int) (*Achievement, error)
-	// AllocateStatusIndex returns the next free index of the named status list. The
-	// index is consumed only if the transaction commits.
-	AllocateStatusIndex(listID string) (uint64, error)
+	// StatusSettings and AllocateStatus (store/status.go) give the credential its
+	// Bitstring Status List entries inside the same transaction.
+	StatusTx
 }
 
 type issueTx struct {
@@ -80,18 +80,6 @@ func (t *issueTx) Achievement(id string, version int) (*Achievement, error) {
 		return nil, fmt.Errorf("achievement %s: %w", id, err)
 	}
 	return &a, nil
-}
-
-func (t *issueTx) AllocateStatusIndex(listID string) (uint64, error) {
-	b, err := t.tx.Bucket(bStatusLists).CreateBucketIfNotExists([]byte(listID))
-	if err != nil {
-		return 0, fmt.Errorf("store: status list %s: %w", listID, err)
-	}
-	n, err := b.NextSequence()
-	if err != nil {
-		return 0, err
-	}
-	return n - 1, nil // indexes start at 0
 }
 
 type idemRecord struct {

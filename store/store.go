@@ -45,8 +45,7 @@ var (
 	bCredByIssuer  = []byte("credentials_by_issuer")
 	bIdempotency   = []byte("idempotency")
 	bTokens        = []byte("tokens")
-	bStatusLists   = []byte("status_lists")
-	allBuckets     = [][]byte{bMeta, bIssuers, bKeys, bAchievements, bAchVersions, bCredentials, bCredByIssuer, bIdempotency, bTokens, bStatusLists}
+	allBuckets     = [][]byte{bMeta, bIssuers, bKeys, bAchievements, bAchVersions, bCredentials, bCredByIssuer, bIdempotency, bTokens}
 	kSchemaVersion = []byte("schema_version")
 	kKEKCheck      = []byte("kek_check")
 	kScryptSalt    = []byte("scrypt_salt")

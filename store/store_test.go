@@ -3,6 +3,7 @@ package store
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -195,16 +196,16 @@ func TestIssueIdempotencyAndAtomicity(t *testing.T) {
 	build := func(id string) func(tx IssueTx) (*Credential, error) {
 		return func(tx IssueTx) (*Credential, error) {
 			calls++
-			idx, err := tx.AllocateStatusIndex("a-revocation")
+			es, err := tx.AllocateStatus(testAllocation(id))
 			if err != nil {
 				return nil, err
 			}
-			return &Credential{ID: id, IssuerID: "a", IssuedAt: t0, Raw: []byte("exact " + id), StatusListID: "a-revocation", StatusIndex: idx}, nil
+			return &Credential{ID: id, IssuerID: "a", IssuedAt: t0, Raw: []byte("exact " + id), StatusListID: es[0].ListID, StatusIndex: es[0].Index}, nil
 		}
 	}
 	p := IssueParams{IssuerID: "a", IdempotencyKey: "k1", RequestHash: "h1"}
 	c1, replayed, err := s.IssueCredential(ctx, p, build("c1"))
-	if err != nil || replayed || c1.StatusIndex != 0 {
+	if err != nil || replayed || c1.StatusListID == "" {
 		t.Fatalf("first: %+v %v %v", c1, replayed, err)
 	}
 	c2, replayed, err := s.IssueCredential(ctx, p, build("c2"))
@@ -220,19 +221,19 @@ func TestIssueIdempotencyAndAtomicity(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	// A failing build writes nothing and consumes no status index.
+	// A failing build writes nothing and consumes no status entry: had the
+	// allocation for c4 survived, allocating for c4 again would be a conflict.
 	boom := errors.New("boom")
 	if _, _, err := s.IssueCredential(ctx, IssueParams{IssuerID: "a", IdempotencyKey: "k2", RequestHash: "h"}, func(tx IssueTx) (*Credential, error) {
-		if _, err := tx.AllocateStatusIndex("a-revocation"); err != nil {
+		if _, err := tx.AllocateStatus(testAllocation("c4")); err != nil {
 			return nil, err
 		}
 		return nil, boom
 	}); !errors.Is(err, boom) {
 		t.Fatalf("build error: %v", err)
 	}
-	c4, _, err := s.IssueCredential(ctx, IssueParams{IssuerID: "a", IdempotencyKey: "k2", RequestHash: "h"}, build("c4"))
-	if err != nil || c4.StatusIndex != 1 {
-		t.Fatalf("after rollback: %+v %v (want index 1)", c4, err)
+	if _, _, err := s.IssueCredential(ctx, IssueParams{IssuerID: "a", IdempotencyKey: "k2", RequestHash: "h"}, build("c4")); err != nil {
+		t.Fatalf("after rollback: %v", err)
 	}
 	if _, _, err := s.IssueCredential(ctx, IssueParams{IssuerID: "a"}, build("c4")); !errors.Is(err, ErrConflict) {
 		t.Fatalf("duplicate id: %v", err)
@@ -342,4 +343,9 @@ func TestTokens(t *testing.T) {
 	if _, err := s.LookupToken(ctx, HashToken("nope")); !errors.Is(err, ErrNotFound) {
 		t.Fatalf("lookup unknown: %v", err)
 	}
+}
+
+// testAllocation allocates a revocation entry in a small list.
+func testAllocation(credentialURL string) StatusAllocation {
+	return StatusAllocation{CredentialURL: credentialURL, Purposes: []string{PurposeRevocation}, ListSize: 64, Rand: rand.Reader, At: t0}
 }
