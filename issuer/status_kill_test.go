@@ -1,7 +1,6 @@
 package issuer
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"crypto/rand"
@@ -13,11 +12,10 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
-	"strings"
-	"syscall"
 	"testing"
 	"time"
 
+	"github.com/obadge/obadge/internal/testutil"
 	"github.com/obadge/obadge/store"
 )
 
@@ -55,7 +53,7 @@ func TestIssueKillChild(t *testing.T) {
 		if _, err := svc.Issue(context.Background(), admin, "agency", req, ""); err != nil {
 			t.Fatal(err)
 		}
-		fmt.Println(burstMark) // the parent starts its kill timer at the first commit
+		fmt.Println(testutil.BurstMark) // the parent starts its kill timer at the first commit
 	}
 }
 
@@ -88,7 +86,7 @@ func TestIssueSurvivesKill(t *testing.T) {
 		var b [2]byte
 		_, _ = rand.Read(b[:])
 		delay := time.Duration(50+binary.BigEndian.Uint16(b[:])%400) * time.Millisecond
-		killMidBurst(t, cmd, delay)
+		testutil.KillMidBurst(t, cmd, delay)
 		n := checkIssued(t, path)
 		t.Logf("round %d: killed %v into the burst, %d credentials", round, delay, n)
 		if n < prev {
@@ -145,45 +143,4 @@ func checkIssued(t *testing.T, path string) int {
 		t.Fatalf("listed %d credentials, store holds %d", count, n)
 	}
 	return n
-}
-
-// burstMark is the line a kill-test child prints after each committed issue.
-const burstMark = "obadge-kill-test: committed"
-
-// killMidBurst starts cmd (a kill-test child), waits for its first committed issue
-// (at most 30 s, so a slow machine cannot make the test vacuous), lets it run for
-// delay more and kills it with SIGKILL.
-func killMidBurst(t *testing.T, cmd *exec.Cmd, delay time.Duration) {
-	t.Helper()
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	first := make(chan struct{})
-	go func() {
-		sc := bufio.NewScanner(out)
-		once := false
-		for sc.Scan() {
-			if !once && strings.Contains(sc.Text(), burstMark) {
-				once = true
-				close(first)
-			}
-		}
-		if !once {
-			close(first)
-		}
-	}()
-	select {
-	case <-first:
-	case <-time.After(30 * time.Second):
-		_ = cmd.Process.Kill()
-		_ = cmd.Wait()
-		t.Fatal("the child committed nothing in 30 s")
-	}
-	time.Sleep(delay)
-	_ = cmd.Process.Signal(syscall.SIGKILL)
-	_ = cmd.Wait()
 }

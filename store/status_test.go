@@ -1,7 +1,6 @@
 package store
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"crypto/rand"
@@ -11,11 +10,10 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
-	"strings"
-	"syscall"
 	"testing"
 	"time"
 
+	"github.com/obadge/obadge/internal/testutil"
 	bolt "go.etcd.io/bbolt"
 )
 
@@ -262,50 +260,9 @@ func TestKillChildIssuer(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		fmt.Println(burstMark) // the parent starts its kill timer at the first commit
+		fmt.Println(testutil.BurstMark) // the parent starts its kill timer at the first commit
 	}
 	s.Close()
-}
-
-// burstMark is the line a kill-test child prints after each committed issue.
-const burstMark = "obadge-kill-test: committed"
-
-// killMidBurst starts cmd (a kill-test child), waits for its first committed issue
-// (at most 30 s, so a slow machine cannot make the test vacuous), lets it run for
-// delay more and kills it with SIGKILL.
-func killMidBurst(t testing.TB, cmd *exec.Cmd, delay time.Duration) {
-	t.Helper()
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	first := make(chan struct{})
-	go func() {
-		sc := bufio.NewScanner(out)
-		once := false
-		for sc.Scan() {
-			if !once && strings.Contains(sc.Text(), burstMark) {
-				once = true
-				close(first)
-			}
-		}
-		if !once {
-			close(first)
-		}
-	}()
-	select {
-	case <-first:
-	case <-time.After(30 * time.Second):
-		_ = cmd.Process.Kill()
-		_ = cmd.Wait()
-		t.Fatal("the child committed nothing in 30 s")
-	}
-	time.Sleep(delay)
-	_ = cmd.Process.Signal(syscall.SIGKILL)
-	_ = cmd.Wait()
 }
 
 func TestStatusAllocationSurvivesKill(t *testing.T) {
@@ -324,7 +281,7 @@ func TestStatusAllocationSurvivesKill(t *testing.T) {
 		cmd := exec.Command(os.Args[0], "-test.run=^TestKillChildIssuer$", "-test.count=1")
 		cmd.Env = append(os.Environ(), killEnv+"="+path)
 		delay, _ := randN(rand.Reader, 200)
-		killMidBurst(t, cmd, time.Duration(delay)*time.Millisecond)
+		testutil.KillMidBurst(t, cmd, time.Duration(delay)*time.Millisecond)
 		n := checkStatusConsistency(t, path)
 		t.Logf("round %d: killed %dms into the burst, %d credentials stored", round, delay, n)
 		if n < total {
