@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"strings"
 
 	"github.com/obadge/obadge/issuer"
 )
@@ -37,33 +36,9 @@ func runBadge(ctx context.Context, args []string, getenv func(string) string, st
 	var cf clientFlags
 	cf.register(fs, getenv)
 	issuerID := fs.String("issuer", envOr(getenv, "OBADGE_ISSUER", "dev"), "issuer id (env OBADGE_ISSUER)")
-	// The id may come before or after the flags.
-	var id string
-	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
-		id, args = args[0], args[1:]
-	}
-	if err := fs.Parse(args); err != nil {
-		if err == flag.ErrHelp {
-			return exitOK
-		}
-		return exitUsage
-	}
-	if id == "" && fs.NArg() > 0 {
-		id = fs.Arg(0)
-		if err := fs.Parse(fs.Args()[1:]); err != nil {
-			return exitUsage
-		}
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "obadge badge %s: unexpected argument %q\n", sub, fs.Arg(0))
-		return exitUsage
-	}
-	if id == "" {
-		fmt.Fprintf(stderr, "obadge badge %s: the credential ID is required\n\n%s", sub, badgeUsage)
-		return exitUsage
-	}
-	if i := strings.LastIndex(id, "/credentials/"); i >= 0 {
-		id = id[i+len("/credentials/"):]
+	id, code, ok := parseCredentialID(fs, args, "obadge badge "+sub, badgeUsage, stderr)
+	if !ok {
+		return code
 	}
 	c, err := cf.client(getenv)
 	if err != nil {

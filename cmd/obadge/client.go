@@ -192,3 +192,36 @@ func readJSONFile(path string, stdin io.Reader, v any) error {
 	}
 	return nil
 }
+
+// parseCredentialID parses fs with the credential ID given before or after the
+// flags, and accepts the credential's id URL for its UUID. When ok is false the
+// command returns code (exitOK for --help, exitUsage otherwise).
+func parseCredentialID(fs *flag.FlagSet, args []string, cmd, usage string, stderr io.Writer) (id string, code int, ok bool) {
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		id, args = args[0], args[1:]
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return "", exitOK, false
+		}
+		return "", exitUsage, false
+	}
+	if id == "" && fs.NArg() > 0 {
+		id = fs.Arg(0)
+		if err := fs.Parse(fs.Args()[1:]); err != nil {
+			return "", exitUsage, false
+		}
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "%s: unexpected argument %q\n", cmd, fs.Arg(0))
+		return "", exitUsage, false
+	}
+	if id == "" {
+		fmt.Fprintf(stderr, "%s: the credential ID is required\n\n%s", cmd, usage)
+		return "", exitUsage, false
+	}
+	if i := strings.LastIndex(id, "/credentials/"); i >= 0 {
+		id = id[i+len("/credentials/"):]
+	}
+	return id, 0, true
+}

@@ -34,33 +34,9 @@ func runStatus(ctx context.Context, cmd string, args []string, getenv func(strin
 	cf.register(fs, getenv)
 	issuerID := fs.String("issuer", envOr(getenv, "OBADGE_ISSUER", "dev"), "issuer id (env OBADGE_ISSUER)")
 	reason := fs.String("reason", "", "why (required for a change; recorded, never published)")
-	// The id may come before or after the flags.
-	var id string
-	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
-		id, args = args[0], args[1:]
-	}
-	if err := fs.Parse(args); err != nil {
-		if err == flag.ErrHelp {
-			return exitOK
-		}
-		return exitUsage
-	}
-	if id == "" && fs.NArg() > 0 {
-		id = fs.Arg(0)
-		if err := fs.Parse(fs.Args()[1:]); err != nil {
-			return exitUsage
-		}
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "obadge %s: unexpected argument %q\n", cmd, fs.Arg(0))
-		return exitUsage
-	}
-	if id == "" {
-		fmt.Fprintf(stderr, "obadge %s: the credential ID is required\n\n%s", cmd, statusUsage)
-		return exitUsage
-	}
-	if i := strings.LastIndex(id, "/credentials/"); i >= 0 {
-		id = id[i+len("/credentials/"):]
+	id, code, ok := parseCredentialID(fs, args, "obadge "+cmd, statusUsage, stderr)
+	if !ok {
+		return code
 	}
 	action := map[string]string{"revoke": "revoke", "suspend": "suspend", "reinstate": "reinstate"}[cmd]
 	if action != "" && strings.TrimSpace(*reason) == "" {
