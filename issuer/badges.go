@@ -61,6 +61,7 @@ func (s *Service) credentialView(c *store.Credential, replayed bool) *Issued {
 		v.BadgeURL = s.BadgeURL(c.PageToken)
 	}
 	v.Hidden = c.Hidden
+	v.RecipientControl = c.ManageKeyHash != ""
 	return v
 }
 
@@ -69,17 +70,24 @@ type pageFields struct {
 	PageToken      string
 	Hidden         bool
 	PublicEvidence []int
+	// ManageKey is the recipient's manage key (manage.go); only its hash is stored.
+	ManageKey string
 }
 
-// pageFields draws the page token (from the service's randomness, after signing, so
-// that it never shifts what the credential itself is built from), applies the
-// issuer's hidden-by-default setting and records which evidence is public.
+// pageFields draws the page token and then the manage key (from the service's
+// randomness, after signing, so that they never shift what the credential itself is
+// built from), applies the issuer's hidden-by-default setting and records which
+// evidence is public.
 func (s *Service) pageFields(l *loaded, req *IssueRequest) (pageFields, error) {
 	tok, err := store.NewPageToken(s.rand)
 	if err != nil {
 		return pageFields{}, fmt.Errorf("issuer: page token: %w", err)
 	}
-	p := pageFields{PageToken: tok, Hidden: l.pd.BadgesHiddenByDefault}
+	mk, err := s.newManageKey()
+	if err != nil {
+		return pageFields{}, err
+	}
+	p := pageFields{PageToken: tok, Hidden: l.pd.BadgesHiddenByDefault, ManageKey: mk}
 	for i, e := range req.Evidence {
 		if e.Public {
 			p.PublicEvidence = append(p.PublicEvidence, i)

@@ -113,6 +113,14 @@ type Issued struct {
 	BadgeURL string `json:"badgeUrl,omitempty"`
 	// Hidden is true while the public page answers 404.
 	Hidden bool `json:"hidden"`
+	// RecipientControl is true when the credential has a manage key, so that its
+	// recipient can hide and show the page (manage.go).
+	RecipientControl bool `json:"recipientControl"`
+	// ManageURL is the recipient's secret link to the page's manage form,
+	// <base>/badges/<token>/manage#<key>. Only the issue response and a key
+	// rotation carry it (only the key's hash is stored); an idempotent replay does
+	// not: rotate the key to get a new link.
+	ManageURL string `json:"manageUrl,omitempty"`
 	// Raw is the exact signed credential: JSON for ldp, the compact JWS for jwt.
 	Raw []byte `json:"-"`
 	// Replayed is true when an Idempotency-Key returned an earlier issue.
@@ -359,6 +367,7 @@ func (s *Service) Issue(ctx context.Context, p Principal, issuerID string, req I
 		return nil, err
 	}
 	params := store.IssueParams{IssuerID: issuerID, IdempotencyKey: idempotencyKey, RequestHash: requestHash(issuerID, &req)}
+	var manageKey string
 	c, replayed, err := s.st.IssueCredential(ctx, params, func(tx store.IssueTx) (*store.Credential, error) {
 		ach, err := tx.Achievement(achID, 0)
 		if errors.Is(err, store.ErrNotFound) {
@@ -366,7 +375,7 @@ func (s *Service) Issue(ctx context.Context, p Principal, issuerID string, req I
 		} else if err != nil {
 			return nil, err
 		}
-		return s.buildAndSign(ctx, tx, l, ach, &req, signer)
+		return s.buildAndSign(ctx, tx, l, ach, &req, signer, &manageKey)
 	})
 	if err != nil {
 		if errors.Is(err, store.ErrIdempotencyMismatch) {
@@ -377,10 +386,16 @@ func (s *Service) Issue(ctx context.Context, p Principal, issuerID string, req I
 	if !replayed {
 		s.log.InfoContext(ctx, "credential issued", "credential_id", c.ID, "issuer", issuerID, "kid", c.KeyID, "alg", c.Alg, "format", c.Format)
 	}
-	return s.credentialView(c, replayed), nil
+	v := s.credentialView(c, replayed)
+	if !replayed {
+		v.ManageURL = s.ManageURL(c.PageToken, manageKey)
+	}
+	return v, nil
 }
 
-func (s *Service) buildAndSign(ctx context.Context, tx store.IssueTx, l *loaded, ach *store.Achievement, req *IssueRequest, signer keys.Signer) (*store.Credential, error) {
+// buildAndSign builds, validates and signs the credential of req and sets
+// *manageKey to the recipient's manage key, whose hash the record carries.
+func (s *Service) buildAndSign(ctx context.Context, tx store.IssueTx, l *loaded, ach *store.Achievement, req *IssueRequest, signer keys.Signer, manageKey *string) (*store.Credential, error) {
 	var f fieldErrs
 	var achDoc achievementDoc
 	if err := json.Unmarshal(ach.Doc, &achDoc); err != nil {
@@ -498,10 +513,12 @@ func (s *Service) buildAndSign(ctx context.Context, tx store.IssueTx, l *loaded,
 	if err != nil {
 		return nil, err
 	}
+	*manageKey = page.ManageKey
 	return &store.Credential{ID: id, URL: credURL, IssuerID: l.rec.ID, AchievementID: ach.ID, AchievementVersion: ach.Version,
 		RecipientKeys: rkeys, Format: format, Alg: signer.Algorithm(), KeyID: signer.KeyID(), IssuedAt: now, Raw: raw,
 		StatusListID: listID, StatusIndex: index,
-		PageToken: page.PageToken, Hidden: page.Hidden, PublicEvidence: page.PublicEvidence}, nil
+		PageToken: page.PageToken, Hidden: page.Hidden, PublicEvidence: page.PublicEvidence,
+		ManageKeyHash: store.HashManageKey(page.ManageKey)}, nil
 }
 
 func findResultDesc(a achievementDoc, ref string) *resultDescDoc {

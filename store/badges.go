@@ -199,3 +199,69 @@ func (s *Store) migratePageTokens(r io.Reader) error {
 		return meta.Put(kMigPageTokens, u64(uint64(len(todo))))
 	})
 }
+
+// Recipient control (issue 6). A credential may carry the SHA-256 of a manage key
+// (ManageKeyHash), given to the recipient as a secret link: whoever holds it may
+// hide and show the page. The store keeps only the hash and checks nothing: the
+// caller compares keys (in constant time) inside SetCredentialHiddenByToken's
+// transaction, so a rotation cannot slip between the check and the change.
+
+// HashManageKey returns the hex SHA-256 under which a manage key is stored.
+func HashManageKey(key string) string { return HashToken(key) }
+
+// SetManageKeyHash replaces the credential's manage-key hash (empty removes it, so
+// the recipient loses control) and returns the updated record. The old key stops
+// working in the same transaction.
+func (s *Store) SetManageKeyHash(ctx context.Context, id, hash string) (*Credential, error) {
+	var c Credential
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		cb := tx.Bucket(bCredentials)
+		if err := getJSON(cb, []byte(id), &c); err != nil {
+			return err
+		}
+		return patchCredential(cb, []byte(id), map[string]any{"manageKeyHash": hash})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("credential %s: %w", id, err)
+	}
+	c.ManageKeyHash = hash
+	return &c, nil
+}
+
+// SetCredentialHiddenByToken hides or shows the page of the credential whose page
+// token is token, if allow, called with the current record inside the write
+// transaction, returns nil; otherwise nothing changes and allow's error is
+// returned. An unknown token is ErrNotFound.
+func (s *Store) SetCredentialHiddenByToken(ctx context.Context, token string, hidden bool, allow func(*Credential) error) (*Credential, error) {
+	if !ValidPageToken(token) {
+		return nil, fmt.Errorf("page token: %w", ErrNotFound)
+	}
+	var c Credential
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		tb := tx.Bucket(bBadgeTokens)
+		if tb == nil {
+			return ErrNotFound
+		}
+		id := tb.Get([]byte(token))
+		if id == nil {
+			return ErrNotFound
+		}
+		id = append([]byte(nil), id...)
+		cb := tx.Bucket(bCredentials)
+		if err := getJSON(cb, id, &c); err != nil {
+			return err
+		}
+		if err := allow(&c); err != nil {
+			return err
+		}
+		if c.Hidden == hidden {
+			return nil
+		}
+		return patchCredential(cb, id, map[string]any{"hidden": hidden})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("page token: %w", err)
+	}
+	c.Hidden = hidden
+	return &c, nil
+}

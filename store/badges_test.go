@@ -178,3 +178,53 @@ func TestPageTokenMigration(t *testing.T) {
 		t.Fatalf("new credential by token: %v %v", got, err)
 	}
 }
+
+func TestManageKeyHashAndHiddenByToken(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t, filepath.Join(t.TempDir(), "x.db"))
+	seedIssuer(t, s, "agency")
+	c := issue(t, s, "agency", "c-1", "", t0, "r1")
+	h := HashManageKey("key-1")
+	if got, err := s.SetManageKeyHash(ctx, "c-1", h); err != nil || got.ManageKeyHash != h {
+		t.Fatalf("set hash = %+v, %v", got, err)
+	}
+	refuse := errors.New("refused")
+	tests := []struct {
+		name       string
+		token      string
+		hidden     bool
+		allow      error
+		wantErr    error
+		wantHidden bool
+	}{
+		{"allowed hide", c.PageToken, true, nil, nil, true},
+		{"refused show changes nothing", c.PageToken, false, refuse, refuse, true},
+		{"unknown token", strings.Repeat("A", 22), false, nil, ErrNotFound, true},
+		{"malformed token", "nope", false, nil, ErrNotFound, true},
+		{"allowed show", c.PageToken, false, nil, nil, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var seen *Credential
+			_, err := s.SetCredentialHiddenByToken(ctx, tt.token, tt.hidden, func(c *Credential) error { seen = c; return tt.allow })
+			if !errors.Is(err, tt.wantErr) {
+				t.Fatalf("err %v, want %v", err, tt.wantErr)
+			}
+			if tt.wantErr != ErrNotFound && (seen == nil || seen.ManageKeyHash != h) {
+				t.Fatalf("allow saw %+v", seen)
+			}
+			if got, _ := s.GetCredential(ctx, "c-1"); got.Hidden != tt.wantHidden || got.ManageKeyHash != h {
+				t.Fatalf("stored %+v", got)
+			}
+		})
+	}
+	if got, err := s.SetManageKeyHash(ctx, "c-1", ""); err != nil || got.ManageKeyHash != "" {
+		t.Fatalf("clear hash = %+v, %v", got, err)
+	}
+	if got, _ := s.GetCredential(ctx, "c-1"); got.ManageKeyHash != "" || got.PageToken != c.PageToken {
+		t.Fatalf("after clearing: %+v", got)
+	}
+	if _, err := s.SetManageKeyHash(ctx, "nope", h); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("unknown credential: %v", err)
+	}
+}

@@ -40,6 +40,9 @@ type Credential struct {
 	// PublicEvidence lists the indexes, into the credential's evidence array, of the
 	// evidence its issuer marked public (shown on the page).
 	PublicEvidence []int `json:"publicEvidence,omitempty"`
+	// ManageKeyHash is the hex SHA-256 of the recipient's manage key (badges.go),
+	// never the key itself; empty when the recipient has no control over the page.
+	ManageKeyHash string `json:"manageKeyHash,omitempty"`
 }
 
 // IssueParams are the store-level parameters of one issue.
