@@ -17,23 +17,58 @@ import (
 // issuer service to web.BadgeSource and serves the admin visibility switch.
 
 // BadgeSource returns the web.BadgeSource of svc's credentials: a page token names
-// a credential; an unknown token or a hidden badge is web.ErrNotFound.
-func BadgeSource(svc *issuer.Service) web.BadgeSource {
-	return web.BadgeSourceFunc(func(ctx context.Context, token string) (*web.Badge, error) {
-		b, err := svc.BadgeByToken(ctx, token)
-		if errors.Is(err, store.ErrNotFound) {
-			return nil, fmt.Errorf("%w: %w", web.ErrNotFound, err)
-		}
-		if err != nil {
-			return nil, err
-		}
-		wb := &web.Badge{Token: b.Token, Credential: b.Credential, Format: b.Format, Image: b.Image,
-			RecipientName: b.RecipientName, LinkedInOrganizationID: b.LinkedInOrganizationID, Hidden: b.Hidden}
-		for _, e := range b.Evidence {
-			wb.Evidence = append(wb.Evidence, web.Evidence{Name: e.Name, Description: e.Description, Narrative: e.Narrative, URL: e.URL})
-		}
-		return wb, nil
-	})
+// a credential; an unknown token or a hidden badge is web.ErrNotFound. It is also a
+// web.BadgeManager: the recipient hides and shows the page with the credential's
+// manage key.
+func BadgeSource(svc *issuer.Service) web.BadgeSource { return issuerBadges{svc} }
+
+type issuerBadges struct{ svc *issuer.Service }
+
+var _ web.BadgeManager = issuerBadges{}
+
+// Badge implements web.BadgeSource.
+func (ib issuerBadges) Badge(ctx context.Context, token string) (*web.Badge, error) {
+	b, err := ib.svc.BadgeByToken(ctx, token)
+	if err != nil {
+		return nil, webError(err)
+	}
+	wb := &web.Badge{Token: b.Token, Credential: b.Credential, Format: b.Format, Image: b.Image,
+		RecipientName: b.RecipientName, LinkedInOrganizationID: b.LinkedInOrganizationID, Hidden: b.Hidden}
+	for _, e := range b.Evidence {
+		wb.Evidence = append(wb.Evidence, web.Evidence{Name: e.Name, Description: e.Description, Narrative: e.Narrative, URL: e.URL})
+	}
+	return wb, nil
+}
+
+// ManagedBadge implements web.BadgeManager.
+func (ib issuerBadges) ManagedBadge(ctx context.Context, token, key string) (*web.ManagedBadge, error) {
+	m, err := ib.svc.ManagedBadge(ctx, token, key)
+	if err != nil {
+		return nil, webError(err)
+	}
+	return &web.ManagedBadge{Name: m.Name, Hidden: m.Hidden}, nil
+}
+
+// SetHidden implements web.BadgeManager.
+func (ib issuerBadges) SetHidden(ctx context.Context, token, key string, hidden bool) (*web.ManagedBadge, error) {
+	m, err := ib.svc.SetBadgeHiddenByRecipient(ctx, token, key, hidden)
+	if err != nil {
+		return nil, webError(err)
+	}
+	return &web.ManagedBadge{Name: m.Name, Hidden: m.Hidden}, nil
+}
+
+// webError maps the issuer's badge errors onto the web package's.
+func webError(err error) error {
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		return fmt.Errorf("%w: %w", web.ErrNotFound, err)
+	case errors.Is(err, issuer.ErrWrongManageKey):
+		return fmt.Errorf("%w: %w", web.ErrWrongManageKey, err)
+	case errors.Is(err, issuer.ErrNoManageKey):
+		return fmt.Errorf("%w: %w", web.ErrNoManageKey, err)
+	}
+	return err
 }
 
 // limitBodyExcept is limitBody for every request except those exempt reports: the
@@ -89,6 +124,19 @@ func (a *api) setVisibility(w http.ResponseWriter, r *http.Request) error {
 		return &issuer.RequestError{Errors: []issuer.FieldError{{Pointer: "/hidden", Detail: "is required (true hides the badge page, false shows it)"}}}
 	}
 	c, err := a.svc.SetBadgeHidden(r.Context(), principalFrom(r.Context()), chi.URLParam(r, "issuer"), chi.URLParam(r, "id"), *in.Hidden)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	return writeJSON(w, http.StatusOK, issueResponse{Issued: c, Credential: credentialJSON(c)})
+}
+
+// rotateManageKey serves POST /api/v1/issuers/{issuer}/credentials/{id}/manage-key
+// (no body): a new manage key for the credential's recipient, the old one invalid
+// from now on. The answer is the credential's admin view with the new manageUrl,
+// the only time the key is shown.
+func (a *api) rotateManageKey(w http.ResponseWriter, r *http.Request) error {
+	c, err := a.svc.RotateManageKey(r.Context(), principalFrom(r.Context()), chi.URLParam(r, "issuer"), chi.URLParam(r, "id"))
 	if err != nil {
 		return err
 	}

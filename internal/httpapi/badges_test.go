@@ -29,6 +29,13 @@ type badgeServer struct {
 
 func startBadgeServer(t testing.TB) *badgeServer {
 	t.Helper()
+	return startBadgeServerLogging(t, io.Discard)
+}
+
+// startBadgeServerLogging is startBadgeServer with every log line (access log,
+// business events) written to logs as text.
+func startBadgeServerLogging(t testing.TB, logs io.Writer) *badgeServer {
+	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -38,7 +45,7 @@ func startBadgeServer(t testing.TB) *badgeServer {
 		t.Fatal(err)
 	}
 	base := "http://" + ln.Addr().String()
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	log := slog.New(slog.NewTextHandler(logs, nil))
 	var pages *web.Handler
 	svc, err := issuer.New(issuer.Config{BaseURL: base, OnStatusChange: func(id string) { pages.Invalidate(id) }}, st,
 		issuer.WithLogger(log), issuer.WithStatusLists(issuer.StatusListOptions{}))

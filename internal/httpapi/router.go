@@ -97,6 +97,7 @@ func NewRouter(d Deps) http.Handler {
 			r.Get("/credentials/{id}/status", handle(a.getStatus))
 			r.Post("/credentials/{id}/status", handle(a.changeStatus))
 			r.Put("/credentials/{id}/visibility", handle(a.setVisibility))
+			r.Post("/credentials/{id}/manage-key", handle(a.rotateManageKey))
 			r.Get("/status-settings", handle(a.getStatusSettings))
 			r.Put("/status-settings", handle(a.putStatusSettings))
 		})

@@ -24,6 +24,12 @@ var (
 	ErrNotFound = errors.New("web: badge not found")
 	// ErrBusy is returned when no verification slot frees up in time.
 	ErrBusy = errors.New("web: too many verifications in progress")
+	// ErrWrongManageKey is what a BadgeManager wraps when the manage key does not
+	// match the badge's.
+	ErrWrongManageKey = errors.New("web: wrong manage key")
+	// ErrNoManageKey is what a BadgeManager wraps when the badge has no manage key
+	// (only its issuer can hide it).
+	ErrNoManageKey = errors.New("web: badge has no manage key")
 )
 
 // BadgeSource finds the badge a page token names. The caller implements it over its
@@ -135,7 +141,8 @@ func New(opts Options) *Handler {
 	return h
 }
 
-// Mount adds the routes to r:
+// Mount adds the routes to r (the manage routes only when badges is also a
+// BadgeManager):
 //
 //	GET  /verify                          the verification form
 //	POST /verify                          verify a pasted, uploaded or linked credential
@@ -147,6 +154,8 @@ func New(opts Options) *Handler {
 //	GET  /badges/{token}/image            the achievement image as shown on the page
 //	GET  /badges/{token}/image.png        a PNG of it for social cards (og:image)
 //	GET  /badges/{token}/qr.png           a QR code of the page URL
+//	GET  /badges/{token}/manage           the recipient's form to hide or show the page (manage.go)
+//	POST /badges/{token}/manage           key=<manage key>&action=view|hide|show
 //	GET  /static/*                        the stylesheet and the optional script
 //
 // Every response carries the security headers (CSP, nosniff, Referrer-Policy). The
@@ -168,6 +177,11 @@ func (h *Handler) Mount(r chi.Router, badges BadgeSource) {
 			if name != resPage {
 				getHead("/badges/{token}/"+name, bh.route(name))
 			}
+		}
+		if m, ok := badges.(BadgeManager); ok {
+			mr := &manageRoutes{h: h, m: m}
+			getHead("/badges/{token}/manage", mr.form)
+			r.Post("/badges/{token}/manage", mr.submit)
 		}
 	})
 }

@@ -22,3 +22,16 @@ document.addEventListener("DOMContentLoaded", function () {
     });
   });
 });
+
+// The manage link carries the recipient's manage key in the URL fragment, which
+// browsers never send to the server. Copy it into the manage form and drop it from
+// the address bar (and so from history). Without script the recipient pastes it.
+document.addEventListener("DOMContentLoaded", function () {
+  var field = document.getElementById("manage-key");
+  var key = window.location.hash.slice(1);
+  if (!field || !/^[A-Za-z0-9_-]{22}$/.test(key)) { return; }
+  field.value = key;
+  if (window.history && window.history.replaceState) {
+    window.history.replaceState(null, "", window.location.pathname);
+  }
+});
