@@ -53,8 +53,8 @@ func TestServeBadgePages(t *testing.T) {
 	}
 	// Without --json the CLI names the page.
 	_, e, _ = cli(t, env, "issue", "--achievement", ach.ID, "--email", "bob@example.org", "--out", filepath.Join(t.TempDir(), "b.json"))
-	if !strings.Contains(e, "Badge page: "+base+"/badges/") {
-		t.Fatalf("issue output lacks the badge page: %s", e)
+	if !strings.Contains(e, "Badge page: "+base+"/badges/") || !strings.Contains(e, "Manage link: "+base+"/badges/") || !strings.Contains(e, "/manage#") {
+		t.Fatalf("issue output lacks the badge page or the manage link: %s", e)
 	}
 
 	status, body, _ := httpGet(t, c.BadgeURL, "text/html")
@@ -75,6 +75,13 @@ func TestServeBadgePages(t *testing.T) {
 	}
 	if status, _, _ := httpGet(t, c.BadgeURL, "text/html"); status != 200 {
 		t.Fatalf("shown page: %d", status)
+	}
+	o, e, code = cli(t, env, "badge", "manage-key", c.ID)
+	if code != 0 || !strings.Contains(o, "Manage link: "+c.BadgeURL+"/manage#") {
+		t.Fatalf("badge manage-key: %d %s %s", code, o, e)
+	}
+	if _, e, code := cli(t, env, "badge", "manage-key", "00000000-0000-4000-8000-000000000000"); code != exitFail || !strings.Contains(e, "not") {
+		t.Fatalf("manage-key unknown: %d %s", code, e)
 	}
 	if _, e, code := cli(t, env, "badge", "hide", "00000000-0000-4000-8000-000000000000"); code != exitFail || !strings.Contains(e, "not") {
 		t.Fatalf("hide unknown: %d %s", code, e)

@@ -125,6 +125,9 @@ func runIssue(ctx context.Context, args []string, getenv func(string) string, st
 			}
 			fmt.Fprintf(stderr, "Badge page: %s%s\n", resp.BadgeURL, hidden)
 		}
+		if resp.ManageURL != "" {
+			fmt.Fprintf(stderr, "Manage link: %s\n  (send it to the recipient with the badge page: it lets them hide and show the page;\n  it is shown only now, obadge badge manage-key %s makes a new one)\n", resp.ManageURL, resp.ID)
+		}
 		if out != "" {
 			fmt.Fprintf(stderr, "Wrote %s\n", out)
 		}
