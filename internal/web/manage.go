@@ -93,6 +93,17 @@ func (mr *manageRoutes) submit(w http.ResponseWriter, r *http.Request) {
 		mr.render(w, r, http.StatusBadRequest, &manageData{Title: "Manage your badge page", Problem: "Choose whether to hide or show your badge page."})
 		return
 	}
+	if err != nil {
+		mr.refuse(w, r, err)
+		return
+	}
+	mr.render(w, r, http.StatusOK, &manageData{Title: "Manage your badge page", Key: key, Badge: b, Done: done,
+		PageURL: mr.h.baseURL(r) + "/badges/" + token})
+}
+
+// refuse answers a submission the BadgeManager refused: 404 for an unknown badge,
+// a readable 403 page for a wrong key or a badge without one, else a 500 page.
+func (mr *manageRoutes) refuse(w http.ResponseWriter, r *http.Request, err error) {
 	switch {
 	case errors.Is(err, ErrNotFound):
 		mr.h.notFound(w, r, true)
@@ -102,12 +113,9 @@ func (mr *manageRoutes) submit(w http.ResponseWriter, r *http.Request) {
 	case errors.Is(err, ErrNoManageKey):
 		mr.render(w, r, http.StatusForbidden, &manageData{Title: "This badge has no manage key", NoKey: true,
 			Problem: "This badge cannot be hidden or shown with a manage key, so nothing was changed. Ask the issuer of the badge to hide it for you, or to send you a new manage link."})
-	case err != nil:
+	default:
 		mr.h.log.ErrorContext(r.Context(), "web: badge manager", "error", err)
 		mr.h.failure(w, r, true)
-	default:
-		mr.render(w, r, http.StatusOK, &manageData{Title: "Manage your badge page", Key: key, Badge: b, Done: done,
-			PageURL: mr.h.baseURL(r) + "/badges/" + token})
 	}
 }
 
