@@ -12,7 +12,10 @@ import (
 	"net/http/httptest"
 	"path/filepath"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/obadge/obadge/bake"
 	"github.com/obadge/obadge/issuer"
@@ -183,4 +186,57 @@ func TestVerifyEndpoints(t *testing.T) {
 			t.Fatalf("before validFrom: %d %v", status, m)
 		}
 	})
+}
+
+// TestServesWhileVerifying: heavy verifications (5,000 evidence items each, the most
+// obadge processes) run in their bounded pool while the server keeps answering other
+// requests.
+func TestServesWhileVerifying(t *testing.T) {
+	if testing.Short() {
+		t.Skip("heavy verifications; skipped with -short")
+	}
+	s := startVerifyServer(t)
+	var ev []string
+	for i := range 4999 {
+		ev = append(ev, fmt.Sprintf(`{"type":["Evidence"],"name":"lesson %d"}`, i))
+	}
+	heavy := bytes.Replace(s.credential(t), []byte(`"validFrom"`), []byte(`"evidence":[`+strings.Join(ev, ",")+`],"validFrom"`), 1)
+	heavy = bytes.TrimSuffix(bytes.TrimSpace(heavy), []byte("}"))
+	heavy = append(heavy, []byte(`,"proof":{"type":"DataIntegrityProof","cryptosuite":"eddsa-rdfc-2022","verificationMethod":"`+s.signer.KeyID()+`","proofPurpose":"assertionMethod","proofValue":"z5x9aCBYovW3CQCbKdNyhEm7ffYSw1YpEdPywQJoNbzDD2gkzQDKJ1sYKJaWvqZtkMtSbz35HcbgXVEDYHxCzgkCr"}}`)...)
+
+	const n = 4
+	var done atomic.Int32
+	var wg sync.WaitGroup
+	for range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer done.Add(1)
+			resp, err := http.Post(s.ts.URL+"/api/v1/verify", "application/json", bytes.NewReader(heavy))
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			defer resp.Body.Close()
+			var m map[string]any
+			if err := json.NewDecoder(resp.Body).Decode(&m); err != nil || resp.StatusCode != 200 || m["verified"] != false {
+				t.Errorf("heavy verify: %d %v %v", resp.StatusCode, err, m["errors"])
+			}
+		}()
+	}
+	time.Sleep(50 * time.Millisecond)
+	resp, err := http.Get(s.ts.URL + "/healthz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	inFlight := n - int(done.Load())
+	if resp.StatusCode != 200 {
+		t.Fatalf("healthz: %d", resp.StatusCode)
+	}
+	wg.Wait()
+	if inFlight == 0 {
+		t.Skip("every heavy verification finished before /healthz answered; nothing was shown")
+	}
+	t.Logf("/healthz answered while %d of %d heavy verifications were in flight", inFlight, n)
 }
