@@ -272,7 +272,7 @@ func (v *Verifier) checkStructure(r *Report, cred []byte, doc map[string]any, en
 	default:
 		// Not a badge (a status list, another kind of credential): hold it to the
 		// VC Data Model only, and say so.
-		if err := schema.ValidateVC(cred); err != nil {
+		if err := schema.ValidateVCWithLoader(cred, v.opts.Loader); err != nil {
 			r.fail(CheckStructure, "not an Open Badges credential, and not a conformant Verifiable Credential: "+err.Error(), fmt.Errorf("%w: %w", ErrNotOpenBadge, err))
 			return
 		}
