@@ -1,43 +1,25 @@
 package httpapi
 
 import (
-	"context"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/obadge/obadge/internal/testutil"
 	"github.com/obadge/obadge/issuer"
 )
-
-const chromiumPath = "/usr/bin/chromium"
 
 // TestBadgePageBrowser opens the real server's badge page in headless Chromium: the
 // page of a credential just issued says "Verified" under the achievement's name,
 // its stylesheet and script load under the page's CSP, and after a revocation
 // through the admin API a reload says "Revoked". Skipped without Chromium.
 func TestBadgePageBrowser(t *testing.T) {
-	if testing.Short() {
-		t.Skip("browser test skipped in -short mode")
-	}
-	if _, err := os.Stat(chromiumPath); err != nil {
-		t.Skipf("browser test skipped: %s not found", chromiumPath)
-	}
+	ctx := testutil.Browser(t)
 	s := startBadgeServer(t)
 	c := s.issueBadge(t, issuer.FormatLDP)
-
-	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
-		chromedp.ExecPath(chromiumPath), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU,
-		chromedp.NoFirstRun, chromedp.NoDefaultBrowserCheck,
-		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true), chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1280, 1000))
-	ctx, cancelTab := chromedp.NewContext(actx)
-	ctx, cancelTimeout := context.WithTimeout(ctx, 90*time.Second)
-	defer func() { cancelTimeout(); cancelTab(); cancelAlloc() }()
 
 	text := func(css string) string {
 		t.Helper()

@@ -1,14 +1,13 @@
 package httpapi
 
 import (
-	"context"
-	"os"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/obadge/obadge/internal/testutil"
 	"github.com/obadge/obadge/issuer"
 )
 
@@ -17,25 +16,10 @@ import (
 // from the address; Continue shows the badge, Hide hides it (the public page then
 // answers 404) and Show publishes it again. Skipped without Chromium.
 func TestManagePageBrowser(t *testing.T) {
-	if testing.Short() {
-		t.Skip("browser test skipped in -short mode")
-	}
-	if _, err := os.Stat(chromiumPath); err != nil {
-		t.Skipf("browser test skipped: %s not found", chromiumPath)
-	}
+	ctx := testutil.Browser(t)
 	s := startBadgeServer(t)
 	c := s.issueBadge(t, issuer.FormatLDP)
 	key := manageKeyOf(t, c)
-
-	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
-		chromedp.ExecPath(chromiumPath), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU,
-		chromedp.NoFirstRun, chromedp.NoDefaultBrowserCheck,
-		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true), chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1280, 1000))
-	ctx, cancelTab := chromedp.NewContext(actx)
-	ctx, cancelTimeout := context.WithTimeout(ctx, 90*time.Second)
-	defer func() { cancelTimeout(); cancelTab(); cancelAlloc() }()
 
 	if err := chromedp.Do(ctx,
 		chromedp.Navigate(c.ManageURL),

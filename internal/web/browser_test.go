@@ -14,55 +14,13 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/obadge/obadge/internal/testutil"
 	"github.com/obadge/obadge/internal/web"
 	"github.com/obadge/obadge/verifier"
 )
 
-const chromiumPath = "/usr/bin/chromium"
-
-// browser starts headless Chromium (a fresh profile, no network beyond loopback use)
-// and returns a tab context, or skips when Chromium is not installed.
-func browser(t *testing.T) context.Context {
-	t.Helper()
-	if _, err := os.Stat(chromiumPath); err != nil {
-		t.Skipf("browser test skipped: %s not found (CI installs it with .ci/chromium.sh; locally: apt-get install -y chromium)", chromiumPath)
-	}
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(chromiumPath),
-		chromedp.Headless,
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.NoDefaultBrowserCheck,
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(1280, 1000),
-	}
-	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancelTab := chromedp.NewContext(actx)
-	ctx, cancelTimeout := context.WithTimeout(ctx, 2*time.Minute)
-	t.Cleanup(func() { cancelTimeout(); cancelTab(); cancelAlloc() })
-	if err := chromedp.Do(ctx); err != nil {
-		t.Fatalf("start chromium: %v", err)
-	}
-	return ctx
-}
-
-// artifacts is where screenshots go: $OBADGE_ARTIFACTS, or a temp dir.
-func artifacts(t *testing.T) string {
-	t.Helper()
-	if d := os.Getenv("OBADGE_ARTIFACTS"); d != "" {
-		if err := os.MkdirAll(d, 0o755); err != nil {
-			t.Fatal(err)
-		}
-		return d
-	}
-	return t.TempDir()
-}
+// browser is the shared headless Chromium (testutil.Browser).
+func browser(t *testing.T) context.Context { return testutil.Browser(t) }
 
 // shoot saves a full-page screenshot at desktop width and at a 390 px phone width.
 func shoot(t *testing.T, ctx context.Context, dir, name string) {
@@ -99,7 +57,7 @@ func shoot(t *testing.T, ctx context.Context, dir, name string) {
 // loopback); a baked PNG uploaded on /verify shows the verified report.
 func TestBrowser(t *testing.T) {
 	ctx := browser(t)
-	dir := artifacts(t)
+	dir := testutil.Artifacts(t)
 	iss := newTestIssuer(t)
 
 	// The issuer's status list, on loopback; revoked flips index 3.
