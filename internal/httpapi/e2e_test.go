@@ -37,8 +37,8 @@ type server struct {
 }
 
 // startServer starts the service on addr ("127.0.0.1:0" for a new port) over the
-// store at dbPath, bootstrapping it when empty.
-func startServer(t testing.TB, dbPath, addr string) *server {
+// store at dbPath, bootstrapping it when empty; opts are added to the issuer's.
+func startServer(t testing.TB, dbPath, addr string, opts ...issuer.Option) *server {
 	t.Helper()
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
@@ -50,7 +50,7 @@ func startServer(t testing.TB, dbPath, addr string) *server {
 	}
 	base := "http://" + ln.Addr().String()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	svc, err := issuer.New(issuer.Config{BaseURL: base}, st, issuer.WithLogger(log))
+	svc, err := issuer.New(issuer.Config{BaseURL: base}, st, append([]issuer.Option{issuer.WithLogger(log)}, opts...)...)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,47 +4,18 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"io"
-	"log/slog"
-	"net"
-	"net/http/httptest"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/obadge/obadge/issuer"
-	"github.com/obadge/obadge/store"
 	"github.com/obadge/obadge/verifier"
 )
 
 // startStatusServer is startServer with the built-in status lists on.
 func startStatusServer(t testing.TB) *server {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	st, err := store.Open(filepath.Join(t.TempDir(), "obadge.db"), store.Options{KEK: testKEK})
-	if err != nil {
-		t.Fatal(err)
-	}
-	base := "http://" + ln.Addr().String()
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	svc, err := issuer.New(issuer.Config{BaseURL: base}, st, issuer.WithLogger(log), issuer.WithStatusLists(issuer.StatusListOptions{}))
-	if err != nil {
-		t.Fatal(err)
-	}
-	tok, err := svc.Bootstrap(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := httptest.NewUnstartedServer(NewRouter(Deps{Issuer: svc, Logger: log, MaxBodyBytes: 64 << 10}))
-	ts.Listener.Close()
-	ts.Listener = ln
-	ts.Start()
-	s := &server{t: t, ts: ts, st: st, svc: svc, base: base, admin: tok}
-	t.Cleanup(s.stop)
-	return s
+	return startServer(t, filepath.Join(t.TempDir(), "obadge.db"), "127.0.0.1:0", issuer.WithStatusLists(issuer.StatusListOptions{}))
 }
 
 type statusEntry struct {
