@@ -210,17 +210,7 @@ func (in *AchievementInput) build(achURL string, version int) (*achievementDoc, 
 	seen := map[string]bool{}
 	for i, rd := range in.ResultDesc {
 		p := fmt.Sprintf("/resultDescription/%d", i)
-		slug := rd.ID
-		if slug == "" {
-			slug = fmt.Sprintf("result-%d", i+1)
-		}
-		if !slugRE.MatchString(slug) {
-			f.add(p+"/id", "must match %s", slugRE)
-		}
-		if seen[slug] {
-			f.add(p+"/id", "duplicate id %q", slug)
-		}
-		seen[slug] = true
+		slug := localSlug(&f, p, rd.ID, fmt.Sprintf("result-%d", i+1), seen)
 		if strings.TrimSpace(rd.Name) == "" {
 			f.add(p+"/name", "is required")
 		}
@@ -232,17 +222,7 @@ func (in *AchievementInput) build(achURL string, version int) (*achievementDoc, 
 		levelIDs := map[string]bool{}
 		for j, lv := range rd.Levels {
 			lp := fmt.Sprintf("%s/rubricCriterionLevel/%d", p, j)
-			ls := lv.ID
-			if ls == "" {
-				ls = fmt.Sprintf("level-%d", j+1)
-			}
-			if !slugRE.MatchString(ls) {
-				f.add(lp+"/id", "must match %s", slugRE)
-			}
-			if levelIDs[ls] {
-				f.add(lp+"/id", "duplicate id %q", ls)
-			}
-			levelIDs[ls] = true
+			ls := localSlug(&f, lp, lv.ID, fmt.Sprintf("level-%d", j+1), levelIDs)
 			if strings.TrimSpace(lv.Name) == "" {
 				f.add(lp+"/name", "is required")
 			}
@@ -416,4 +396,22 @@ func withContext(obj []byte) ([]byte, error) {
 		out = append(out, ',')
 	}
 	return append(out, obj[1:]...), nil
+}
+
+// localSlug returns the id segment of a result description or rubric level at
+// pointer p: given, or fallback when empty. It reports a malformed or repeated one
+// (seen holds the slugs of the same list).
+func localSlug(f *fieldErrs, p, given, fallback string, seen map[string]bool) string {
+	slug := given
+	if slug == "" {
+		slug = fallback
+	}
+	if !slugRE.MatchString(slug) {
+		f.add(p+"/id", "must match %s", slugRE)
+	}
+	if seen[slug] {
+		f.add(p+"/id", "duplicate id %q", slug)
+	}
+	seen[slug] = true
+	return slug
 }
